@@ -1,0 +1,74 @@
+package org.routerlab.api.dma;
+
+import org.osgi.annotation.versioning.ConsumerType;
+import org.routerlab.api.nic.NicPort;
+import org.routerlab.api.packet.PacketBatch;
+
+/**
+ * The policy of buffer and DMA-mapping management: when buffers are allocated, mapped, unmapped, granted to a
+ * device, copied or reused. The forwarding engine calls the hooks once per burst, in this order per cycle:
+ * <pre>
+ *   attach ─┬─► refill(port) ─► [device receives] ─► rxBurst ─► onReceive(port, batch)
+ *           │      ─► [validate, look up, rewrite] ─► release(dropped) ─► prepareTransmit(egress, batch)
+ *           │      ─► txBurst ─► release(unsent) ─► [device transmits] ─► onTransmitted(port, completed) ─┐
+ *           └──────────────────────────────────────────────────────────────────────────────────────────────┘
+ *   detach
+ * </pre>
+ *
+ * <p><b>Buffer ownership.</b> Every buffer the strategy allocates is, at any moment, in exactly one of: the
+ * strategy's own pool, a port's rx ring (posted), the engine (between {@code onReceive} and transmit or release),
+ * a port's tx ring (accepted, until {@code onTransmitted}). The strategy must account for all of them: after
+ * {@link #detach()} every buffer it allocated is freed and every mapping it made is unmapped exactly once.
+ *
+ * <p><b>Threading.</b> Single-threaded: every method is called on the forwarding thread. Data-path hooks never
+ * throw for resource exhaustion; they return counts (a strategy that throws from a hook is treated as broken and
+ * may be quarantined by the engine).
+ */
+@ConsumerType
+public interface DmaStrategy {
+    /** The plug-in name this instance was created by. */
+    String name();
+
+    /** Binds the strategy to a platform and ports; allocate and premap here if the policy premaps. */
+    void attach(DmaContext context);
+
+    /**
+     * Posts buffers to {@code port}'s rx ring (usually up to {@link NicPort#rxFreeSlots()}) and commits them to
+     * the device; returns how many were posted. Called every cycle; a policy that refills in groups (ixgbevf's 16)
+     * posts nothing until a group is due.
+     */
+    int refill(NicPort port);
+
+    /**
+     * Called once per rx burst with the frames just received on {@code port}, before the engine reads them.
+     * After this returns, the CPU may read and write the buffers (e.g. an rx mapping has been unmapped or synced).
+     */
+    void onReceive(NicPort port, PacketBatch received);
+
+    /**
+     * Makes every frame in {@code batch} transmittable by {@code egress}: sets {@link PacketBatch#dma(int)} to a
+     * handle the egress device may read (map, grant, or copy into an egress buffer and replace the slot's buffer).
+     * A frame that cannot be made transmittable gets {@link PacketBatch#NO_DMA}; the engine then drops it
+     * (reason {@code dma-error}) and hands it to {@link #release}. Returns the number made transmittable.
+     */
+    int prepareTransmit(NicPort egress, PacketBatch batch);
+
+    /** Frames whose transmission on {@code port} completed: unmap, free or recycle their buffers. */
+    void onTransmitted(NicPort port, PacketBatch completed);
+
+    /**
+     * Frames the engine will not transmit (dropped or refused by a full tx ring): the strategy takes their buffers
+     * back. A slot's {@link PacketBatch#dma(int)} tells whether a transmit mapping was made for it
+     * ({@link PacketBatch#NO_DMA} if not), and its port field is the egress port when it was.
+     */
+    void release(PacketBatch dropped);
+
+    /**
+     * Releases everything: buffers in the strategy's pool are freed, their mappings unmapped. Buffers still posted
+     * on rx rings are reclaimed through the ports. Called on the forwarding thread after the last cycle.
+     */
+    void detach();
+
+    /** Buffers this strategy currently holds allocated (in any of the places above); 0 after {@link #detach()}. */
+    long buffersOutstanding();
+}

@@ -1,0 +1,42 @@
+package org.routerlab.api.engine;
+
+import java.time.Duration;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The forwarding engine as a control-plane service (registered by {@code router-core}). The engine's plug-ins and
+ * settings come from its ConfigAdmin configuration ({@value #PID}); this service starts and stops runs and reports.
+ * Thread-safe; never called from the forwarding thread.
+ */
+@ProviderType
+public interface EngineControl {
+    /** The configuration PID of the router ({@code etc/routerlab.router.cfg}). */
+    String PID = "routerlab.router";
+
+    EngineState state();
+
+    /**
+     * Starts forwarding with the current configuration: opens the NIC backend, builds the route table, attaches
+     * the DMA strategy and trace, and starts the forwarding thread.
+     *
+     * @throws IllegalStateException when a run is in progress or a selected plug-in is not registered
+     * @throws IllegalArgumentException for invalid configuration (the message names key and value)
+     * @throws Exception when a plug-in fails to open (its message is reported as is)
+     */
+    void start(RunLimits limits) throws Exception;
+
+    /** Asks the forwarding thread to stop after its current cycle; returns at once. */
+    void stop();
+
+    /** Waits for the run to end; true when it has. */
+    boolean awaitFinished(Duration timeout) throws InterruptedException;
+
+    RouterStatus status();
+
+    /** The plug-ins currently registered, all kinds. */
+    List<PluginInfo> plugins();
+
+    /** Increments with every configuration the engine has accepted (so a caller can wait for an update). */
+    long configurationGeneration();
+}

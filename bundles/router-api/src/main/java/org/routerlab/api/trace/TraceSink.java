@@ -1,0 +1,43 @@
+package org.routerlab.api.trace;
+
+import java.util.Map;
+
+/**
+ * Where the forwarding thread writes fixed-layout trace records.
+ *
+ * <p><b>NOTE: single-threaded.</b> A sink belongs to the thread that opened it for writing (one appender per
+ * thread); it is not thread-safe. Record methods never block the data path and never throw: a record that cannot be
+ * written is dropped and counted in {@link #droppedRecords()}. Records below the sink's level are ignored cheaply.
+ */
+public interface TraceSink extends AutoCloseable {
+    TraceLevel level();
+
+    /**
+     * One received burst.
+     *
+     * @param wallNanos wall-clock nanoseconds since the run started
+     * @param modeledNanos modeled-clock nanoseconds since the run started
+     * @param port ingress port index
+     * @param received frames in the burst
+     * @param transmitted frames of this burst accepted for transmission
+     * @param dropped frames of this burst dropped
+     */
+    void burst(long wallNanos, long modeledNanos, int port, int received, int transmitted, int dropped);
+
+    /**
+     * A periodic snapshot of the router counters (see {@link org.routerlab.api.engine.RouterCounter}), indexed by
+     * counter id.
+     */
+    void counters(long wallNanos, long modeledNanos, long[] values);
+
+    /** The run footer with the final summary; marks the trace complete. */
+    void end(Map<String, String> summary);
+
+    long writtenRecords();
+
+    long droppedRecords();
+
+    /** Flushes and closes. Idempotent. */
+    @Override
+    void close();
+}
