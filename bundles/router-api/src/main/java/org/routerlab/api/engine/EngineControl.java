@@ -2,6 +2,7 @@ package org.routerlab.api.engine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -17,14 +18,17 @@ public interface EngineControl {
     EngineState state();
 
     /**
-     * Starts forwarding with the current configuration: opens the NIC backend, builds the route table, attaches
-     * the DMA strategy and trace, and starts the forwarding thread.
+     * Starts forwarding with the ConfigAdmin configuration overlaid with {@code overrides} (for this run only):
+     * opens the NIC backend, builds the route table, attaches the DMA strategy and trace, and starts the
+     * forwarding thread. On any failure nothing stays open.
      *
-     * @throws IllegalStateException when a run is in progress or a selected plug-in is not registered
-     * @throws IllegalArgumentException for invalid configuration (the message names key and value)
+     * @throws IllegalStateException when a run is in progress
+     * @throws IllegalArgumentException for invalid configuration or an unknown plug-in name (the message names
+     *         key and value, and lists what is available)
+     * @throws org.routerlab.api.route.RouteFileException when the route file is unreadable or malformed
      * @throws Exception when a plug-in fails to open (its message is reported as is)
      */
-    void start(RunLimits limits) throws Exception;
+    void start(RunLimits limits, Map<String, String> overrides) throws Exception;
 
     /** Asks the forwarding thread to stop after its current cycle; returns at once. */
     void stop();
@@ -37,6 +41,6 @@ public interface EngineControl {
     /** The plug-ins currently registered, all kinds. */
     List<PluginInfo> plugins();
 
-    /** Increments with every configuration the engine has accepted (so a caller can wait for an update). */
-    long configurationGeneration();
+    /** The effective configuration of the current or last run, or the ConfigAdmin configuration when idle. */
+    Map<String, String> configuration();
 }
