@@ -10,7 +10,7 @@ import org.routerlab.api.packet.PacketBatch;
  * <pre>
  *   attach ─┬─► refill(port) ─► [device receives] ─► rxBurst ─► onReceive(port, batch)
  *           │      ─► [validate, look up, rewrite] ─► release(dropped) ─► prepareTransmit(egress, batch)
- *           │      ─► txBurst ─► release(unsent) ─► [device transmits] ─► onTransmitted(port, completed) ─┐
+ *           │      ─► txBurst ─► releaseUnsent(egress, unsent) ─► [device transmits] ─► onTransmitted ────┐
  *           └──────────────────────────────────────────────────────────────────────────────────────────────┘
  *   detach
  * </pre>
@@ -49,7 +49,8 @@ public interface DmaStrategy {
      * Makes every frame in {@code batch} transmittable by {@code egress}: sets {@link PacketBatch#dma(int)} to a
      * handle the egress device may read (map, grant, or copy into an egress buffer and replace the slot's buffer).
      * A frame that cannot be made transmittable gets {@link PacketBatch#NO_DMA}; the engine then drops it
-     * (reason {@code dma-error}) and hands it to {@link #release}. Returns the number made transmittable.
+     * (reason {@code dma-error}) and hands it back through {@link #releaseUnsent}. Returns the number made
+     * transmittable.
      */
     int prepareTransmit(NicPort egress, PacketBatch batch);
 
@@ -57,11 +58,18 @@ public interface DmaStrategy {
     void onTransmitted(NicPort port, PacketBatch completed);
 
     /**
-     * Frames the engine will not transmit (dropped or refused by a full tx ring): the strategy takes their buffers
-     * back. A slot's {@link PacketBatch#dma(int)} tells whether a transmit mapping was made for it
-     * ({@link PacketBatch#NO_DMA} if not), and its port field is the egress port when it was.
+     * Frames the engine dropped after {@link #onReceive} and before {@link #prepareTransmit} (invalid, no route,
+     * …): the strategy takes their buffers back. Slots are as {@link #onReceive} left them; {@code port(i)} is the
+     * ingress port.
      */
     void release(PacketBatch dropped);
+
+    /**
+     * Frames that went through {@link #prepareTransmit} for {@code egress} but were not transmitted: those it
+     * marked {@link PacketBatch#NO_DMA}, and those the tx ring refused. The strategy undoes what
+     * {@code prepareTransmit} did for the others and takes the buffers back.
+     */
+    void releaseUnsent(NicPort egress, PacketBatch unsent);
 
     /**
      * Releases everything: buffers in the strategy's pool are freed, their mappings unmapped. Buffers still posted

@@ -1,0 +1,452 @@
+package org.routerlab.core.internal;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.routerlab.api.dma.DmaStrategy;
+import org.routerlab.api.dma.DmaStrategyFactory;
+import org.routerlab.api.engine.ConfigKeys;
+import org.routerlab.api.engine.EngineControl;
+import org.routerlab.api.engine.EngineState;
+import org.routerlab.api.engine.PluginInfo;
+import org.routerlab.api.engine.PluginKind;
+import org.routerlab.api.engine.RouterCounter;
+import org.routerlab.api.engine.RouterStatus;
+import org.routerlab.api.engine.RunLimits;
+import org.routerlab.api.nic.NicBackend;
+import org.routerlab.api.nic.NicPort;
+import org.routerlab.api.nic.NicSession;
+import org.routerlab.api.nic.PortInfo;
+import org.routerlab.api.route.RouteSet;
+import org.routerlab.api.route.RouteTable;
+import org.routerlab.api.route.RoutingAlgorithm;
+import org.routerlab.api.trace.TraceSink;
+import org.routerlab.api.trace.TraceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The forwarding engine's control plane: binds every registered plug-in (dynamic, multiple references), holds the
+ * router configuration (PID {@value EngineControl#PID}), and on {@link #start} selects the plug-ins by name, opens
+ * the NIC backend, builds the route table, and runs a {@link ForwardingLoop} on its own thread.
+ */
+@Component(service = EngineControl.class, configurationPid = EngineControl.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+public final class RouterEngine implements EngineControl {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterEngine.class);
+    /** How long start waits for a selected plug-in that is not registered yet (bundles still starting). */
+    private static final long PLUGIN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    final PluginRegistry<NicBackend> nics = new PluginRegistry<>(PluginKind.NIC, NicBackend::description);
+    final PluginRegistry<DmaStrategyFactory> strategies =
+            new PluginRegistry<>(PluginKind.DMA, DmaStrategyFactory::description);
+    final PluginRegistry<RoutingAlgorithm> algorithms =
+            new PluginRegistry<>(PluginKind.ROUTING, RoutingAlgorithm::description);
+    final PluginRegistry<TraceStore> traceStores = new PluginRegistry<>(PluginKind.TRACE, TraceStore::name);
+
+    private volatile Map<String, String> baseConfiguration = Map.of();
+    private volatile Path home = Path.of("").toAbsolutePath();
+    private volatile Run current;
+
+    @Activate
+    void activate(final BundleContext context, final Map<String, Object> properties) {
+        final String homeProperty = context == null ? null : context.getProperty("routerlab.home");
+        if (homeProperty != null && !homeProperty.isBlank()) {
+            home = Path.of(homeProperty).toAbsolutePath();
+        }
+        modified(properties);
+        LOG.info("router engine active (home {}, configuration {})", home, baseConfiguration);
+    }
+
+    @Modified
+    void modified(final Map<String, Object> properties) {
+        final Map<String, String> config = new TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (!ConfigKeys.isFrameworkKey(k) && v != null) {
+                config.put(k, String.valueOf(v));
+            }
+        });
+        baseConfiguration = Map.copyOf(config);
+    }
+
+    @Deactivate
+    void deactivate() {
+        final Run run = current;
+        if (run != null && run.state() == EngineState.RUNNING) {
+            run.loop.requestStop();
+            try {
+                run.finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.info("router engine stopped");
+    }
+
+    /** For tests outside OSGi: where relative paths resolve. */
+    void home(final Path home) {
+        this.home = home.toAbsolutePath();
+    }
+
+    // ---- plug-in references (control plane only)
+
+    @Reference(service = NicBackend.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeNic")
+    void addNic(final NicBackend backend, final ServiceReference<?> reference) {
+        nics.add(backend, reference);
+    }
+
+    void removeNic(final NicBackend backend) {
+        nics.remove(backend);
+    }
+
+    @Reference(service = DmaStrategyFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeStrategy")
+    void addStrategy(final DmaStrategyFactory factory, final ServiceReference<?> reference) {
+        strategies.add(factory, reference);
+    }
+
+    void removeStrategy(final DmaStrategyFactory factory) {
+        strategies.remove(factory);
+    }
+
+    @Reference(service = RoutingAlgorithm.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeAlgorithm")
+    void addAlgorithm(final RoutingAlgorithm algorithm, final ServiceReference<?> reference) {
+        algorithms.add(algorithm, reference);
+    }
+
+    void removeAlgorithm(final RoutingAlgorithm algorithm) {
+        algorithms.remove(algorithm);
+    }
+
+    @Reference(service = TraceStore.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeTraceStore")
+    void addTraceStore(final TraceStore store, final ServiceReference<?> reference) {
+        traceStores.add(store, reference);
+    }
+
+    void removeTraceStore(final TraceStore store) {
+        traceStores.remove(store);
+    }
+
+    // ---- EngineControl
+
+    @Override
+    public EngineState state() {
+        final Run run = current;
+        return run == null ? EngineState.IDLE : run.state();
+    }
+
+    @Override
+    public synchronized void start(final RunLimits limits, final Map<String, String> overrides) throws Exception {
+        final Run previous = current;
+        if (previous != null && previous.state() == EngineState.RUNNING) {
+            throw new IllegalStateException("a run is in progress; stop it first");
+        }
+        final Map<String, String> config = new TreeMap<>(baseConfiguration);
+        config.putAll(overrides);
+        final RunSettings settings = RunSettings.from(config, home);
+        final PluginRegistry.Entry<NicBackend> nic = select(nics, settings.nic());
+        final PluginRegistry.Entry<DmaStrategyFactory> dma = select(strategies, settings.dma());
+        final PluginRegistry.Entry<RoutingAlgorithm> routing = select(algorithms, settings.routing());
+        final PluginRegistry.Entry<TraceStore> store = settings.traceDir() == null ? null
+                : select(traceStores, settings.traceStore());
+
+        final Map<String, String> backendConfig = new TreeMap<>(config);
+        if (settings.routes() != null) {
+            backendConfig.put(ConfigKeys.ROUTES, settings.routes().toString());
+            // Fail on a bad route file before anything is opened (ports unknown yet: bare prefixes get a dummy).
+            RouteLoader.parse(settings.routes(), List.of(0x0A000002));
+        }
+        if (limits.maxPackets() > 0) {
+            backendConfig.put(ConfigKeys.TRAFFIC_PACKETS, Long.toString(limits.maxPackets()));
+        }
+
+        final NicSession session = nic.service().open(Map.copyOf(backendConfig));
+        final Run run;
+        try {
+            final List<NicPort> ports = session.ports();
+            final List<PortInfo> infos = ports.stream().map(NicPort::info).toList();
+            final RouteSet file = settings.routes() == null ? RouteSet.empty()
+                    : RouteLoader.parse(settings.routes(), RouteLoader.defaultGateways(infos));
+            final RouteSet routes = RouteLoader.withConnected(file, ports);
+            final ResolvedNextHops hops = ResolvedNextHops.resolve(routes, ports);
+            final long buildStart = System.nanoTime();
+            final RouteTable table = routing.service().build(routes);
+            final long buildNanos = System.nanoTime() - buildStart;
+            final DmaStrategy strategy = dma.service().create(Map.copyOf(config));
+            final EngineCounters counters = new EngineCounters();
+            final Map<String, String> header = header(config, settings, limits, nic, dma, routing, store, routes,
+                    buildNanos);
+            run = new Run(settings, Map.copyOf(config), session, strategy, counters, routes.size(), nic, dma,
+                    routing, store);
+            run.loop = new ForwardingLoop(session, strategy, table, hops, counters, NoTrace.INSTANCE,
+                    settings.burst(), limits.durationNanos(), limits.maxPackets() > 0);
+            run.header = header;
+        } catch (Exception | Error e) {
+            session.close();
+            throw e;
+        }
+        current = run;
+        final Thread thread = new Thread(() -> run.execute(), "routerlab-forwarding");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            run.started.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            final Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw new IllegalStateException(cause);
+        }
+        LOG.info("forwarding started: nic={} dma={} routing={} routes={} burst={}", settings.nic(), settings.dma(),
+                settings.routing(), run.routeCount, settings.burst());
+    }
+
+    @Override
+    public void stop() {
+        final Run run = current;
+        if (run != null && run.loop != null) {
+            run.loop.requestStop();
+        }
+    }
+
+    @Override
+    public boolean awaitFinished(final Duration timeout) throws InterruptedException {
+        final Run run = current;
+        return run == null || run.finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public RouterStatus status() {
+        final Run run = current;
+        if (run == null) {
+            final Map<String, String> c = baseConfiguration;
+            return new RouterStatus(EngineState.IDLE, c.getOrDefault(ConfigKeys.NIC, RunSettings.DEFAULT_NIC),
+                    c.getOrDefault(ConfigKeys.DMA, RunSettings.DEFAULT_DMA),
+                    c.getOrDefault(ConfigKeys.ROUTING, RunSettings.DEFAULT_ROUTING), 0, 0, 0, 0,
+                    new EngineCounters().drops(), Map.of(), Map.of(), 0, 0, 0, 0, 0, -1, null, 0);
+        }
+        return run.status();
+    }
+
+    @Override
+    public List<PluginInfo> plugins() {
+        final Run run = current;
+        final List<PluginInfo> list = new ArrayList<>();
+        addInfos(list, nics, run == null ? null : run.nic.name());
+        addInfos(list, strategies, run == null ? null : run.dma.name());
+        addInfos(list, algorithms, run == null ? null : run.routing.name());
+        addInfos(list, traceStores, run == null || run.store == null ? null : run.store.name());
+        return list;
+    }
+
+    @Override
+    public Map<String, String> configuration() {
+        final Run run = current;
+        return run == null ? baseConfiguration : run.config;
+    }
+
+    private static <T> void addInfos(final List<PluginInfo> list, final PluginRegistry<T> registry,
+            final String active) {
+        for (final PluginRegistry.Entry<T> e : registry.all()) {
+            list.add(new PluginInfo(registry.kind(), e.name(), e.description(), e.bundle(), e.version(),
+                    e.name().equals(active)));
+        }
+    }
+
+    /** The plug-in called {@code name}, waiting briefly for bundles that are still starting. */
+    private static <T> PluginRegistry.Entry<T> select(final PluginRegistry<T> registry, final String name)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + PLUGIN_WAIT_NANOS;
+        PluginRegistry.Entry<T> entry;
+        while ((entry = registry.get(name)) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalArgumentException(registry.kind().key() + "=" + name + ": no such "
+                        + describe(registry.kind()) + " is registered (available: "
+                        + (registry.names().isEmpty() ? "none" : String.join(", ", registry.names())) + ")");
+            }
+            Thread.sleep(10);
+        }
+        return entry;
+    }
+
+    private static String describe(final PluginKind kind) {
+        return switch (kind) {
+            case NIC -> "NIC backend";
+            case DMA -> "DMA strategy";
+            case ROUTING -> "routing algorithm";
+            case TRACE -> "trace store";
+        };
+    }
+
+    private Map<String, String> header(final Map<String, String> config, final RunSettings settings,
+            final RunLimits limits, final PluginRegistry.Entry<?> nic, final PluginRegistry.Entry<?> dma,
+            final PluginRegistry.Entry<?> routing, final PluginRegistry.Entry<?> store, final RouteSet routes,
+            final long buildNanos) {
+        final Map<String, String> header = new LinkedHashMap<>();
+        config.forEach((k, v) -> header.put("config." + k, v));
+        for (final PluginRegistry.Entry<?> e : new PluginRegistry.Entry<?>[] {nic, dma, routing, store}) {
+            if (e != null) {
+                header.put("bundle." + e.bundle(), e.version());
+            }
+        }
+        header.put("run.started", Instant.now().toString());
+        header.put("run.duration_ns", Long.toString(limits.durationNanos()));
+        header.put("run.max_packets", Long.toString(limits.maxPackets()));
+        header.put("run.seed", config.getOrDefault(ConfigKeys.SEED, "1"));
+        header.put("run.routes", Integer.toString(routes.size()));
+        header.put("run.route_build_ns", Long.toString(buildNanos));
+        header.put("host.name", hostName());
+        header.put("host.java", System.getProperty("java.vm.name") + " " + Runtime.version());
+        header.put("host.os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        header.put("host.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        return header;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    /** One run: what was selected, the loop, and the result. */
+    private static final class Run {
+        final RunSettings settings;
+        final Map<String, String> config;
+        final NicSession session;
+        final DmaStrategy strategy;
+        final EngineCounters counters;
+        final int routeCount;
+        final PluginRegistry.Entry<NicBackend> nic;
+        final PluginRegistry.Entry<DmaStrategyFactory> dma;
+        final PluginRegistry.Entry<RoutingAlgorithm> routing;
+        final PluginRegistry.Entry<TraceStore> store;
+        final CompletableFuture<Void> started = new CompletableFuture<>();
+        final CountDownLatch finished = new CountDownLatch(1);
+        volatile ForwardingLoop loop;
+        Map<String, String> header;
+        volatile TraceSink trace = NoTrace.INSTANCE;
+        volatile String error;
+        volatile boolean done;
+        volatile long finalOutstanding = -1;
+        volatile long finalLiveMappings = -1;
+
+        Run(final RunSettings settings, final Map<String, String> config, final NicSession session,
+                final DmaStrategy strategy, final EngineCounters counters, final int routeCount,
+                final PluginRegistry.Entry<NicBackend> nic, final PluginRegistry.Entry<DmaStrategyFactory> dma,
+                final PluginRegistry.Entry<RoutingAlgorithm> routing, final PluginRegistry.Entry<TraceStore> store) {
+            this.settings = settings;
+            this.config = config;
+            this.session = session;
+            this.strategy = strategy;
+            this.counters = counters;
+            this.routeCount = routeCount;
+            this.nic = nic;
+            this.dma = dma;
+            this.routing = routing;
+            this.store = store;
+        }
+
+        EngineState state() {
+            if (!done) {
+                return EngineState.RUNNING;
+            }
+            return error == null ? EngineState.FINISHED : EngineState.FAILED;
+        }
+
+        /** The forwarding thread's body: open the trace (its appender belongs to this thread), forward, close. */
+        void execute() {
+            try {
+                try {
+                    if (store != null) {
+                        trace = store.service().openSink(settings.traceDir(), settings.traceLevel(), header);
+                        loop.trace(trace);
+                    }
+                } catch (Exception | Error e) {
+                    error = "trace.dir=" + settings.traceDir() + ": " + e.getMessage();
+                    done = true;
+                    session.close();
+                    started.completeExceptionally(new IllegalArgumentException(error, e));
+                    return;
+                }
+                started.complete(null);
+                try {
+                    loop.run();
+                } catch (Throwable t) {
+                    error = "forwarding failed: " + t;
+                    LOG.error("forwarding thread failed", t);
+                }
+                finalOutstanding = strategy.buffersOutstanding();
+                finalLiveMappings = session.platform().liveMappings();
+                done = true;
+                try {
+                    trace.end(summary(status()));
+                } finally {
+                    trace.close();
+                    session.close();
+                }
+            } finally {
+                done = true;
+                finished.countDown();
+            }
+        }
+
+        RouterStatus status() {
+            final ForwardingLoop l = loop;
+            final Map<String, Map<String, Long>> ports = new LinkedHashMap<>();
+            for (final NicPort p : session.ports()) {
+                ports.put(p.info().name(), p.counters().snapshot());
+            }
+            final boolean finishedRun = done;
+            return new RouterStatus(state(), nic.name(), dma.name(), routing.name(),
+                    counters.get(RouterCounter.PACKETS_RX), counters.get(RouterCounter.PACKETS_TX),
+                    counters.get(RouterCounter.BYTES_RX), counters.get(RouterCounter.BYTES_TX), counters.drops(),
+                    session.platform().counters().snapshot(), ports, l == null ? 0 : l.wallNanos(),
+                    session.modeledNanos(), routeCount,
+                    finishedRun ? finalOutstanding : strategy.buffersOutstanding(),
+                    finishedRun ? finalLiveMappings : -1, session.packetsOffered(), error, trace.writtenRecords());
+        }
+
+        private static Map<String, String> summary(final RouterStatus s) {
+            final Map<String, String> m = new LinkedHashMap<>();
+            m.put("packets_rx", Long.toString(s.packetsRx()));
+            m.put("packets_tx", Long.toString(s.packetsTx()));
+            s.drops().forEach((k, v) -> m.put("drops." + k, Long.toString(v)));
+            s.platform().forEach((k, v) -> m.put("platform." + k, Long.toString(v)));
+            m.put("wall_ns", Long.toString(s.wallNanos()));
+            m.put("modeled_ns", Long.toString(s.modeledNanos()));
+            m.put("buffers_outstanding", Long.toString(s.buffersOutstanding()));
+            m.put("live_mappings", Long.toString(s.liveMappings()));
+            m.put("packets_offered", Long.toString(s.packetsOffered()));
+            if (s.error() != null) {
+                m.put("error", s.error());
+            }
+            return m;
+        }
+    }
+}

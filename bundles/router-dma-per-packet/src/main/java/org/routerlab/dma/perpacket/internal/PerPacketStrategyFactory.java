@@ -1,0 +1,26 @@
+package org.routerlab.dma.perpacket.internal;
+
+import java.util.Map;
+import org.osgi.service.component.annotations.Component;
+import org.routerlab.api.dma.DmaStrategy;
+import org.routerlab.api.dma.DmaStrategyFactory;
+import org.routerlab.api.nic.NicBackend;
+
+/** Registers the classic per-packet strategy as {@code dma=per-packet}. */
+@Component(service = DmaStrategyFactory.class, property = NicBackend.NAME_PROPERTY + "=per-packet")
+public final class PerPacketStrategyFactory implements DmaStrategyFactory {
+    @Override
+    public String name() {
+        return PerPacketStrategy.NAME;
+    }
+
+    @Override
+    public String description() {
+        return "classic driver: map each rx buffer when posted, unmap on receive; map before tx, unmap on completion";
+    }
+
+    @Override
+    public DmaStrategy create(final Map<String, String> config) {
+        return new PerPacketStrategy();
+    }
+}
