@@ -1,5 +1,7 @@
 package org.routerlab.api.engine;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,9 +35,10 @@ public record RouterStatus(EngineState state, String nic, String dma, String rou
         long buffersOutstanding, long liveMappings, long packetsOffered, String error, long traceRecords) {
 
     public RouterStatus {
-        drops = Map.copyOf(drops);
-        platform = Map.copyOf(platform);
-        ports = Map.copyOf(ports);
+        // Insertion order is kept (reason and counter id order), for readable summaries.
+        drops = Collections.unmodifiableMap(new LinkedHashMap<>(drops));
+        platform = Collections.unmodifiableMap(new LinkedHashMap<>(platform));
+        ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
     }
 
     /** Sum of all drop counters. */

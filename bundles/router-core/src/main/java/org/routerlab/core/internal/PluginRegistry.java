@@ -22,11 +22,13 @@ final class PluginRegistry<T> {
     }
 
     private final PluginKind kind;
+    private final Function<T, String> nameOf;
     private final Function<T, String> describe;
     private final Map<String, List<Entry<T>>> byName = new ConcurrentHashMap<>();
 
-    PluginRegistry(final PluginKind kind, final Function<T, String> describe) {
+    PluginRegistry(final PluginKind kind, final Function<T, String> nameOf, final Function<T, String> describe) {
         this.kind = kind;
+        this.nameOf = nameOf;
         this.describe = describe;
     }
 
@@ -36,7 +38,7 @@ final class PluginRegistry<T> {
 
     void add(final T service, final ServiceReference<?> reference) {
         final Object nameProperty = reference == null ? null : reference.getProperty(NicBackend.NAME_PROPERTY);
-        final String name = nameProperty == null ? String.valueOf(describe.apply(service)) : nameProperty.toString();
+        final String name = nameProperty == null ? String.valueOf(nameOf.apply(service)) : nameProperty.toString();
         final Bundle bundle = reference == null ? null : reference.getBundle();
         final long id = reference == null ? System.identityHashCode(service)
                 : (Long) reference.getProperty("service.id");

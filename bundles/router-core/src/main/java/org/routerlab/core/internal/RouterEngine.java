@@ -57,12 +57,12 @@ public final class RouterEngine implements EngineControl {
     /** How long start waits for a selected plug-in that is not registered yet (bundles still starting). */
     private static final long PLUGIN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
-    final PluginRegistry<NicBackend> nics = new PluginRegistry<>(PluginKind.NIC, NicBackend::description);
+    final PluginRegistry<NicBackend> nics = new PluginRegistry<>(PluginKind.NIC, NicBackend::name, NicBackend::description);
     final PluginRegistry<DmaStrategyFactory> strategies =
-            new PluginRegistry<>(PluginKind.DMA, DmaStrategyFactory::description);
+            new PluginRegistry<>(PluginKind.DMA, DmaStrategyFactory::name, DmaStrategyFactory::description);
     final PluginRegistry<RoutingAlgorithm> algorithms =
-            new PluginRegistry<>(PluginKind.ROUTING, RoutingAlgorithm::description);
-    final PluginRegistry<TraceStore> traceStores = new PluginRegistry<>(PluginKind.TRACE, TraceStore::name);
+            new PluginRegistry<>(PluginKind.ROUTING, RoutingAlgorithm::name, RoutingAlgorithm::description);
+    final PluginRegistry<TraceStore> traceStores = new PluginRegistry<>(PluginKind.TRACE, TraceStore::name, TraceStore::name);
 
     private volatile Map<String, String> baseConfiguration = Map.of();
     private volatile Path home = Path.of("").toAbsolutePath();
