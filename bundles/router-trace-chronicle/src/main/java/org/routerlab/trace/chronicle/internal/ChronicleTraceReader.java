@@ -1,0 +1,253 @@
+package org.routerlab.trace.chronicle.internal;
+
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.BURST_LENGTH;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.COUNTERS_VALUES_OFFSET;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.HEADER_COUNT_OFFSET;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_BURST;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_COUNTERS;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_END;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_HEADER;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.NULL_STRING_LENGTH;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.SCHEMA_VERSION;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.routerlab.api.trace.TraceReader;
+import org.routerlab.api.trace.TraceVisitor;
+
+/**
+ * {@inheritDoc}
+ *
+ * <p>Reads the queue read-only from its first record, every time {@link #read} is called. A directory may hold
+ * several runs (a sink appends); each starts with a header, and every header's schema version is checked.
+ * {@link #complete()} is true when the last run read ended with an end record. The visitor gets unmodifiable maps
+ * and a fresh counter array per record, so it may keep them.
+ */
+final class ChronicleTraceReader implements TraceReader {
+    private final Path directory;
+    private final SingleChronicleQueue queue;
+    private final Consumer<? super AutoCloseable> onClose;
+    private boolean complete;
+    private boolean closed;
+
+    private ChronicleTraceReader(final Path directory, final SingleChronicleQueue queue,
+            final Consumer<? super AutoCloseable> onClose) {
+        this.directory = directory;
+        this.queue = queue;
+        this.onClose = onClose;
+    }
+
+    /** Opens the trace in {@code directory}; fails with "no trace in DIR: …" when there is none. */
+    static ChronicleTraceReader open(final Path directory, final Consumer<? super AutoCloseable> onClose)
+            throws IOException {
+        if (!Files.exists(directory)) {
+            throw new IOException("no trace in " + directory + ": the directory does not exist");
+        }
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("no trace in " + directory + ": not a directory");
+        }
+        if (!ChronicleQueues.hasCycleFiles(directory)) {
+            throw new IOException("no trace in " + directory + ": no Chronicle queue files (*"
+                    + ChronicleQueues.CYCLE_FILE_SUFFIX + ")");
+        }
+        return ChronicleQueues.withBundleLoader(() -> {
+            try {
+                return new ChronicleTraceReader(directory, ChronicleQueues.openForReading(directory), onClose);
+            } catch (RuntimeException | Error e) {
+                throw new IOException("cannot open trace " + directory + " for reading: " + e, e);
+            }
+        });
+    }
+
+    @Override
+    public long read(final TraceVisitor visitor) throws IOException {
+        if (closed) {
+            throw new IOException("trace " + directory + ": reader is closed");
+        }
+        complete = false;
+        return ChronicleQueues.withBundleLoader(() -> readAll(visitor));
+    }
+
+    @Override
+    public boolean complete() {
+        return complete;
+    }
+
+    /** {@inheritDoc} Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ChronicleQueues.withBundleLoader(queue::close);
+        onClose.accept(this);
+    }
+
+    @Override
+    public String toString() {
+        return "ChronicleTraceReader[" + directory + "]";
+    }
+
+    private long readAll(final TraceVisitor visitor) throws IOException {
+        long records = 0;
+        boolean ended = false;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    if (!dc.isData()) {
+                        continue;
+                    }
+                    final byte kind = decode(dc.wire().bytes(), records, visitor);
+                    if (KIND_HEADER == kind) {
+                        ended = false;
+                    } else if (KIND_END == kind) {
+                        ended = true;
+                    }
+                    records++;
+                }
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof VisitorException visitorFailure) {
+                throw visitorFailure.unwrap();
+            }
+            throw new IOException("trace " + directory + " is unreadable after " + records + " records: " + e, e);
+        }
+        if (0 == records) {
+            throw new IOException("no trace in " + directory + ": the queue holds no records");
+        }
+        complete = ended;
+        return records;
+    }
+
+    private byte decode(final Bytes<?> bytes, final long recordNumber, final TraceVisitor visitor)
+            throws IOException {
+        final long length = bytes.readRemaining();
+        if (length < 1) {
+            throw corrupt(recordNumber, "empty record");
+        }
+        final byte kind = bytes.readByte();
+        if (0 == recordNumber && KIND_HEADER != kind) {
+            throw new IOException("trace " + directory + " does not start with a header record (kind "
+                    + TraceRecordDescriptor.kindName(kind) + "); not a routerlab trace?");
+        }
+        switch (kind) {
+            case KIND_HEADER -> {
+                require(bytes, recordNumber, kind, HEADER_COUNT_OFFSET - 1);
+                final int schema = bytes.readInt();
+                if (SCHEMA_VERSION != schema) {
+                    throw new IOException("trace " + directory + " was written with schema version " + schema
+                            + "; this reader supports " + SCHEMA_VERSION);
+                }
+                final Map<String, String> header = readMap(bytes, recordNumber, kind);
+                visit(() -> visitor.header(header));
+            }
+            case KIND_BURST -> {
+                require(bytes, recordNumber, kind, BURST_LENGTH - 1);
+                final long wallNanos = bytes.readLong();
+                final long modeledNanos = bytes.readLong();
+                final int port = bytes.readInt();
+                final int received = bytes.readInt();
+                final int transmitted = bytes.readInt();
+                final int dropped = bytes.readInt();
+                visit(() -> visitor.burst(wallNanos, modeledNanos, port, received, transmitted, dropped));
+            }
+            case KIND_COUNTERS -> {
+                require(bytes, recordNumber, kind, COUNTERS_VALUES_OFFSET - 1);
+                final long wallNanos = bytes.readLong();
+                final long modeledNanos = bytes.readLong();
+                final int count = bytes.readInt();
+                if (count < 0 || (long) count * Long.BYTES > bytes.readRemaining()) {
+                    throw corrupt(recordNumber, "counters record with count=" + count);
+                }
+                final long[] values = new long[count];
+                for (int i = 0; i < count; i++) {
+                    values[i] = bytes.readLong();
+                }
+                visit(() -> visitor.counters(wallNanos, modeledNanos, values));
+            }
+            case KIND_END -> {
+                final Map<String, String> summary = readMap(bytes, recordNumber, kind);
+                visit(() -> visitor.end(summary));
+            }
+            default -> throw corrupt(recordNumber, "unknown record kind " + kind);
+        }
+        return kind;
+    }
+
+    private Map<String, String> readMap(final Bytes<?> bytes, final long recordNumber, final byte kind)
+            throws IOException {
+        require(bytes, recordNumber, kind, Integer.BYTES);
+        final int count = bytes.readInt();
+        if (count < 0 || (long) count * 2 * Integer.BYTES > bytes.readRemaining()) {
+            throw corrupt(recordNumber, TraceRecordDescriptor.kindName(kind) + " record with count=" + count);
+        }
+        final Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            final String key = readString(bytes, recordNumber, kind);
+            map.put(key, readString(bytes, recordNumber, kind));
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    private String readString(final Bytes<?> bytes, final long recordNumber, final byte kind) throws IOException {
+        require(bytes, recordNumber, kind, Integer.BYTES);
+        final int length = bytes.readInt();
+        if (NULL_STRING_LENGTH == length) {
+            return null;
+        }
+        if (length < 0 || length > bytes.readRemaining()) {
+            throw corrupt(recordNumber, TraceRecordDescriptor.kindName(kind) + " record with string length="
+                    + length);
+        }
+        final byte[] utf8 = new byte[length];
+        bytes.read(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private void require(final Bytes<?> bytes, final long recordNumber, final byte kind, final long needed)
+            throws IOException {
+        if (bytes.readRemaining() < needed) {
+            throw corrupt(recordNumber, "truncated " + TraceRecordDescriptor.kindName(kind) + " record");
+        }
+    }
+
+    private IOException corrupt(final long recordNumber, final String what) {
+        return new IOException("trace " + directory + " is corrupt at record " + recordNumber + ": " + what);
+    }
+
+    /** Runs a visitor callback so that its exceptions pass through unchanged, not as "unreadable trace". */
+    private static void visit(final Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            throw new VisitorException(e);
+        }
+    }
+
+    /** Carries a visitor's exception through the Chronicle read loop. */
+    private static final class VisitorException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        VisitorException(final RuntimeException cause) {
+            super(cause);
+        }
+
+        RuntimeException unwrap() {
+            return (RuntimeException) getCause();
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package org.routerlab.trace.chronicle.internal;
+
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_BURST;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_COUNTERS;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_END;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_HEADER;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.NULL_STRING_LENGTH;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.SCHEMA_VERSION;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.routerlab.api.trace.TraceLevel;
+import org.routerlab.api.trace.TraceSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@inheritDoc}
+ *
+ * <p><b>NOTE: single-threaded.</b> One Chronicle appender, used by one thread at a time: the opener writes the
+ * header, then the forwarding thread writes bursts, counters and the end record. Handing the sink to another thread
+ * needs a happens-before edge (thread start/join, a volatile write); Chronicle's own first-thread check is switched
+ * off so that such a hand-over does not drop records. {@link #writtenRecords()} and {@link #droppedRecords()} may be
+ * read from any thread. Do not open two sinks on one directory at once: appenders serialise on the queue's write
+ * lock.
+ */
+final class ChronicleTraceSink implements TraceSink {
+    private static final Logger LOG = LoggerFactory.getLogger(ChronicleTraceSink.class);
+    private static final VarHandle WRITTEN;
+    private static final VarHandle DROPPED;
+
+    static {
+        try {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WRITTEN = lookup.findVarHandle(ChronicleTraceSink.class, "written", long.class);
+            DROPPED = lookup.findVarHandle(ChronicleTraceSink.class, "dropped", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Path directory;
+    private final TraceLevel level;
+    private final boolean burstsEnabled;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final Consumer<? super AutoCloseable> onClose;
+    /** Written by the owning thread only (release store), read by anyone (acquire load). */
+    private long written;
+    private long dropped;
+    private Throwable firstFailure;
+    private volatile boolean closed;
+
+    private ChronicleTraceSink(final Path directory, final TraceLevel level, final SingleChronicleQueue queue,
+            final ExcerptAppender appender, final Consumer<? super AutoCloseable> onClose) {
+        this.directory = directory;
+        this.level = level;
+        this.burstsEnabled = level.includes(TraceLevel.BURST);
+        this.queue = queue;
+        this.appender = appender;
+        this.onClose = onClose;
+    }
+
+    /**
+     * Opens the queue in {@code directory} and writes the run header; on failure nothing stays open.
+     *
+     * @param level a level other than {@link TraceLevel#OFF}
+     * @param pinnedMillis the wall-clock instant whose roll cycle every record of this sink goes to
+     * @param onClose called with the sink once, when it closes
+     */
+    static ChronicleTraceSink open(final Path directory, final TraceLevel level, final Map<String, String> header,
+            final long pinnedMillis, final Consumer<? super AutoCloseable> onClose) throws IOException {
+        return ChronicleQueues.withBundleLoader(() -> {
+            SingleChronicleQueue queue = null;
+            ExcerptAppender appender = null;
+            try {
+                queue = ChronicleQueues.openForWriting(directory, pinnedMillis);
+                appender = queue.createAppender();
+                appender.singleThreadedCheckDisabled(true);
+                try (DocumentContext dc = appender.writingDocument()) {
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    bytes.writeByte(KIND_HEADER).writeInt(SCHEMA_VERSION);
+                    writeMap(bytes, header);
+                }
+                final ChronicleTraceSink sink = new ChronicleTraceSink(directory, level, queue, appender, onClose);
+                sink.countWritten();
+                return sink;
+            } catch (RuntimeException | Error e) {
+                closeQuietly(appender);
+                closeQuietly(queue);
+                throw new IOException("cannot open trace " + directory + " for writing: " + e, e);
+            }
+        });
+    }
+
+    @Override
+    public TraceLevel level() {
+        return level;
+    }
+
+    @Override
+    public void burst(final long wallNanos, final long modeledNanos, final int port, final int received,
+            final int transmitted, final int dropped) {
+        if (!burstsEnabled) {
+            return;
+        }
+        final DocumentContext dc = begin();
+        if (null == dc) {
+            return;
+        }
+        try {
+            dc.wire().bytes()
+                    .writeByte(KIND_BURST)
+                    .writeLong(wallNanos)
+                    .writeLong(modeledNanos)
+                    .writeInt(port)
+                    .writeInt(received)
+                    .writeInt(transmitted)
+                    .writeInt(dropped);
+        } catch (Throwable t) {
+            abort(dc, t);
+            return;
+        }
+        commit(dc);
+    }
+
+    @Override
+    public void counters(final long wallNanos, final long modeledNanos, final long[] values) {
+        final DocumentContext dc = begin();
+        if (null == dc) {
+            return;
+        }
+        try {
+            final int count = values.length;
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeByte(KIND_COUNTERS).writeLong(wallNanos).writeLong(modeledNanos).writeInt(count);
+            for (int i = 0; i < count; i++) {
+                bytes.writeLong(values[i]);
+            }
+        } catch (Throwable t) {
+            abort(dc, t);
+            return;
+        }
+        commit(dc);
+    }
+
+    @Override
+    public void end(final Map<String, String> summary) {
+        final DocumentContext dc = begin();
+        if (null == dc) {
+            return;
+        }
+        try {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeByte(KIND_END);
+            writeMap(bytes, summary);
+        } catch (Throwable t) {
+            abort(dc, t);
+            return;
+        }
+        commit(dc);
+    }
+
+    @Override
+    public long writtenRecords() {
+        return (long) WRITTEN.getAcquire(this);
+    }
+
+    @Override
+    public long droppedRecords() {
+        return (long) DROPPED.getAcquire(this);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Closes the appender and the queue; records after this are dropped and counted. A run closed without
+     * {@link #end} reads back as incomplete.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ChronicleQueues.withBundleLoader(() -> {
+            closeQuietly(appender);
+            closeQuietly(queue);
+        });
+        onClose.accept(this);
+        if (null == firstFailure) {
+            LOG.info("closed trace {}: written={} dropped={}", directory, writtenRecords(), droppedRecords());
+        } else {
+            LOG.warn("closed trace {}: written={} dropped={}, first failure:", directory, writtenRecords(),
+                    droppedRecords(), firstFailure);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChronicleTraceSink[" + directory + ", level=" + level + "]";
+    }
+
+    private DocumentContext begin() {
+        if (closed) {
+            countDropped(null);
+            return null;
+        }
+        try {
+            return appender.writingDocument();
+        } catch (Throwable t) {
+            countDropped(t);
+            return null;
+        }
+    }
+
+    private void commit(final DocumentContext dc) {
+        try {
+            dc.close();
+            countWritten();
+        } catch (Throwable t) {
+            countDropped(t);
+        }
+    }
+
+    private void abort(final DocumentContext dc, final Throwable cause) {
+        try {
+            dc.rollbackOnClose();
+            dc.close();
+        } catch (Throwable ignored) {
+            // the record is lost either way; the first cause is the useful one
+        }
+        countDropped(cause);
+    }
+
+    private void countWritten() {
+        WRITTEN.setRelease(this, written + 1);
+    }
+
+    private void countDropped(final Throwable cause) {
+        if (null != cause && null == firstFailure) {
+            firstFailure = cause;
+        }
+        DROPPED.setRelease(this, dropped + 1);
+    }
+
+    private static void writeMap(final Bytes<?> bytes, final Map<String, String> map) {
+        bytes.writeInt(map.size());
+        for (final Map.Entry<String, String> entry : map.entrySet()) {
+            writeString(bytes, entry.getKey());
+            writeString(bytes, entry.getValue());
+        }
+    }
+
+    private static void writeString(final Bytes<?> bytes, final String text) {
+        if (null == text) {
+            bytes.writeInt(NULL_STRING_LENGTH);
+            return;
+        }
+        final byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        bytes.writeInt(utf8.length);
+        bytes.write(utf8);
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable) {
+        if (null == closeable) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed", closeable, e);
+        }
+    }
+}

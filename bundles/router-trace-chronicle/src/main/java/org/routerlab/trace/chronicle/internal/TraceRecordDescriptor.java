@@ -1,0 +1,110 @@
+package org.routerlab.trace.chronicle.internal;
+
+import org.routerlab.api.trace.TraceStore;
+
+/**
+ * Layout of the trace records, schema version {@value #SCHEMA_VERSION}: one record per Chronicle Queue document.
+ *
+ * <p>Offsets are bytes from the start of the document payload (Chronicle's own 4-byte document header is not part of
+ * a record). Integers are little-endian two's complement ({@code i32} 4 bytes, {@code i64} 8 bytes); fields are not
+ * aligned. Every record starts with a one-byte kind tag.
+ *
+ * <pre>
+ * HEADER (kind 1): first record of every run; bytes 0..4 are frozen for all schema versions
+ *   byte 0      1        5        9
+ *       +------+--------+--------+--------------------------------------+
+ *       | kind | schema | count  | count x (key STRING, value STRING)   |
+ *       | = 1  |  i32   |  i32   |                                      |
+ *       +------+--------+--------+--------------------------------------+
+ *
+ * BURST (kind 2): one received burst, fixed length {@value #BURST_LENGTH} bytes
+ *   byte 0      1                 9                 17      21      25      29      33
+ *       +------+-----------------+-----------------+-------+-------+-------+-------+
+ *       | kind |  wall ns  i64   | modeled ns i64  | port  | recv  | xmit  | drop  |
+ *       | = 2  |                 |                 |  i32  |  i32  |  i32  |  i32  |
+ *       +------+-----------------+-----------------+-------+-------+-------+-------+
+ *
+ * COUNTERS (kind 3): a snapshot of the router counters, indexed by RouterCounter id
+ *   byte 0      1                 9                 17      21
+ *       +------+-----------------+-----------------+-------+------------------------+
+ *       | kind |  wall ns  i64   | modeled ns i64  | count | count x value i64      |
+ *       | = 3  |                 |                 |  i32  |                        |
+ *       +------+-----------------+-----------------+-------+------------------------+
+ *
+ * END (kind 4): the run footer; a run without one was cut short
+ *   byte 0      1        5
+ *       +------+--------+--------------------------------------+
+ *       | kind | count  | count x (key STRING, value STRING)   |
+ *       | = 4  |  i32   |                                      |
+ *       +------+--------+--------------------------------------+
+ *
+ * STRING
+ *       +--------+--------------------------+
+ *       | length | length bytes of UTF-8    |     length = -1 encodes null
+ *       |  i32   |                          |
+ *       +--------+--------------------------+
+ * </pre>
+ *
+ * <p>Evolution: a reader refuses a header whose schema version is not {@value #SCHEMA_VERSION}. Within a version a
+ * writer may append fields to the end of a record; readers ignore trailing bytes.
+ */
+public final class TraceRecordDescriptor {
+    /** The schema version written into every header. */
+    public static final int SCHEMA_VERSION = TraceStore.SCHEMA_VERSION;
+
+    /** Offset of the one-byte kind tag, in every record. */
+    public static final int KIND_OFFSET = 0;
+
+    public static final byte KIND_HEADER = 1;
+    public static final byte KIND_BURST = 2;
+    public static final byte KIND_COUNTERS = 3;
+    public static final byte KIND_END = 4;
+
+    /** HEADER: schema version, i32. */
+    public static final int HEADER_SCHEMA_OFFSET = 1;
+    /** HEADER: number of key/value pairs, i32. */
+    public static final int HEADER_COUNT_OFFSET = 5;
+    /** HEADER: first key. */
+    public static final int HEADER_ENTRIES_OFFSET = 9;
+
+    public static final int BURST_WALL_NANOS_OFFSET = 1;
+    public static final int BURST_MODELED_NANOS_OFFSET = 9;
+    public static final int BURST_PORT_OFFSET = 17;
+    public static final int BURST_RECEIVED_OFFSET = 21;
+    public static final int BURST_TRANSMITTED_OFFSET = 25;
+    public static final int BURST_DROPPED_OFFSET = 29;
+    /** Length of a BURST record. */
+    public static final int BURST_LENGTH = 33;
+
+    public static final int COUNTERS_WALL_NANOS_OFFSET = 1;
+    public static final int COUNTERS_MODELED_NANOS_OFFSET = 9;
+    public static final int COUNTERS_COUNT_OFFSET = 17;
+    public static final int COUNTERS_VALUES_OFFSET = 21;
+
+    /** END: number of key/value pairs, i32. */
+    public static final int END_COUNT_OFFSET = 1;
+    /** END: first key. */
+    public static final int END_ENTRIES_OFFSET = 5;
+
+    /** STRING length that encodes {@code null}. */
+    public static final int NULL_STRING_LENGTH = -1;
+
+    private TraceRecordDescriptor() {
+    }
+
+    /** Length of a COUNTERS record holding {@code count} values. */
+    public static int countersLength(final int count) {
+        return COUNTERS_VALUES_OFFSET + count * Long.BYTES;
+    }
+
+    /** A name for a kind tag, for messages. */
+    public static String kindName(final byte kind) {
+        return switch (kind) {
+            case KIND_HEADER -> "header";
+            case KIND_BURST -> "burst";
+            case KIND_COUNTERS -> "counters";
+            case KIND_END -> "end";
+            default -> "unknown(" + kind + ")";
+        };
+    }
+}
