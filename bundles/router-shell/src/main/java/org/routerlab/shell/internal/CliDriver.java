@@ -1,0 +1,78 @@
+package org.routerlab.shell.internal;
+
+import java.io.PrintStream;
+import java.util.function.IntConsumer;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.routerlab.api.engine.EngineControl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the command of the outer launcher ({@code ./router run|plugins}) inside the framework, where the API types
+ * are at hand. Activates only when the launcher has registered, from the system bundle, an {@link IntConsumer} with
+ * {@code routerlab.cli.exit=true} (which receives the exit code) and a {@link PrintStream} with
+ * {@code routerlab.cli.stdout=true} (the command's standard output), and once the engine is up. The command and its
+ * options are framework properties ({@link CliRequest}); it runs on its own thread. Deactivation (Ctrl-C: the
+ * launcher stops the framework) stops a run in progress, and the summary of what ran is still printed.
+ */
+@Component(service = {}, immediate = true)
+public final class CliDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(CliDriver.class);
+    private static final long JOIN_MILLIS = 15_000;
+
+    @Reference(target = "(" + CliRequest.EXIT + "=true)")
+    IntConsumer exit;
+
+    @Reference(target = "(" + CliRequest.STDOUT + "=true)")
+    PrintStream stdout;
+
+    @Reference
+    EngineControl engine;
+
+    private CommandRunner runner;
+    private Thread thread;
+
+    @Activate
+    void activate(final BundleContext context) {
+        runner = new CommandRunner(engine, stdout, System.err, () -> countBundles(context, true),
+                () -> countBundles(context, false));
+        thread = new Thread(() -> exit.accept(execute(context)), "routerlab-cli");
+        thread.start();
+        LOG.debug("command driver started");
+    }
+
+    private int execute(final BundleContext context) {
+        final CliRequest request;
+        try {
+            request = CliRequest.from(context::getProperty);
+        } catch (final IllegalArgumentException e) {
+            System.err.println("router: " + CommandRunner.message(e));
+            return CommandRunner.USAGE;
+        }
+        return runner.execute(request);
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        if (thread.isAlive()) {
+            runner.interrupt();
+            thread.join(JOIN_MILLIS);
+        }
+        LOG.debug("command driver stopped");
+    }
+
+    private static int countBundles(final BundleContext context, final boolean activeOnly) {
+        int n = 0;
+        for (final Bundle bundle : context.getBundles()) {
+            if (bundle.getBundleId() != 0 && (!activeOnly || bundle.getState() == Bundle.ACTIVE)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,110 @@
+package org.routerlab.shell.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.routerlab.api.engine.ConfigKeys;
+import org.routerlab.api.engine.RunLimits;
+
+/**
+ * The command the outer launcher asked for, read from framework properties (the launcher, module
+ * router-distribution, class {@code org.routerlab.launcher.CliProperties}, writes them; keep the names in step):
+ * <pre>
+ * routerlab.cli.command   run | plugins
+ * routerlab.cli.duration  seconds (decimal), absent or 0 for no time limit
+ * routerlab.cli.packets   packets the traffic source offers before the run ends, absent or 0 for no limit
+ * routerlab.cli.json      true for one JSON object on stdout (status lines then go to stderr)
+ * routerlab.cli.set       configuration overrides for this run, KEY=VALUE lines separated by '\n'
+ * </pre>
+ *
+ * @param command run or plugins
+ * @param limits when the run ends
+ * @param json whether to print JSON
+ * @param overrides configuration overrides in the order given; {@code traffic.packets} is added from the packet
+ *        limit when absent
+ */
+record CliRequest(String command, RunLimits limits, boolean json, Map<String, String> overrides) {
+    static final String COMMAND = "routerlab.cli.command";
+    static final String DURATION = "routerlab.cli.duration";
+    static final String PACKETS = "routerlab.cli.packets";
+    static final String JSON = "routerlab.cli.json";
+    static final String SET = "routerlab.cli.set";
+    /** Service property of the {@code IntConsumer} the launcher registers to receive the exit code. */
+    static final String EXIT = "routerlab.cli.exit";
+    /** Service property of the {@code PrintStream} the launcher registers as the command's standard output. */
+    static final String STDOUT = "routerlab.cli.stdout";
+
+    CliRequest {
+        overrides = Map.copyOf(overrides);
+    }
+
+    /**
+     * Reads the request from {@code properties} (framework properties).
+     *
+     * @throws IllegalArgumentException naming the property and value that are wrong
+     */
+    static CliRequest from(final Function<String, String> properties) {
+        final String command = properties.apply(COMMAND);
+        if (!"run".equals(command) && !"plugins".equals(command)) {
+            throw new IllegalArgumentException(COMMAND + "=" + command + " (expected run or plugins)");
+        }
+        final long durationNanos = durationNanos(properties.apply(DURATION));
+        final long packets = count(PACKETS, properties.apply(PACKETS));
+        final boolean json = Boolean.parseBoolean(properties.apply(JSON));
+        final Map<String, String> overrides = overrides(properties.apply(SET));
+        if (packets > 0) {
+            overrides.putIfAbsent(ConfigKeys.TRAFFIC_PACKETS, Long.toString(packets));
+        }
+        return new CliRequest(command, new RunLimits(durationNanos, packets), json, overrides);
+    }
+
+    private static long durationNanos(final String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        final double seconds;
+        try {
+            seconds = Double.parseDouble(value.trim());
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException(DURATION + "=" + value + " (expected seconds)", e);
+        }
+        if (!(seconds >= 0) || seconds * 1e9 >= Long.MAX_VALUE) {
+            throw new IllegalArgumentException(DURATION + "=" + value + " (expected seconds >= 0)");
+        }
+        return Math.round(seconds * 1e9);
+    }
+
+    private static long count(final String name, final String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            final long n = Long.parseLong(value.trim());
+            if (n < 0) {
+                throw new IllegalArgumentException(name + "=" + value + " (expected a count >= 0)");
+            }
+            return n;
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException(name + "=" + value + " (expected a count >= 0)", e);
+        }
+    }
+
+    /** Decodes {@code KEY=VALUE} lines; blank lines are skipped, a later key replaces an earlier one. */
+    static Map<String, String> overrides(final String encoded) {
+        final Map<String, String> overrides = new LinkedHashMap<>();
+        if (encoded == null) {
+            return overrides;
+        }
+        for (final String line : encoded.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            final int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(SET + " line '" + line + "' (expected KEY=VALUE)");
+            }
+            overrides.put(line.substring(0, eq).trim(), line.substring(eq + 1));
+        }
+        return overrides;
+    }
+}

@@ -1,0 +1,123 @@
+package org.routerlab.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.routerlab.api.engine.EngineState;
+import org.routerlab.api.engine.PluginInfo;
+import org.routerlab.api.engine.PluginKind;
+import org.routerlab.api.engine.RouterStatus;
+import org.routerlab.api.engine.RunLimits;
+
+class RouterFormatTest {
+    @Test
+    void shouldFormatStatusLineWithRatesOverTheLastSecondAndNonZeroDropReasons() {
+        final RouterStatus before = Statuses.status(EngineState.RUNNING, 1_000_000, 900_000, 1_000_000_000L,
+                Map.of("no-route", 50_000L), Map.of("dma_maps", 2_000_000L));
+        final RouterStatus after = Statuses.status(EngineState.RUNNING, 3_500_000, 3_000_000, 2_000_000_000L,
+                Map.of("no-route", 400_000L, "ttl-exceeded", 100_000L), Map.of("dma_maps", 7_000_000L));
+
+        assertEquals("[  2 s] rx 2.500 Mpps  tx 2.100 Mpps  drops 500000 (ttl-exceeded 100000, no-route 400000)"
+                + "  dma maps/pkt 2.000", RouterFormat.statusLine(before, after, 2, 1.0));
+    }
+
+    @Test
+    void shouldUseTheSampleIntervalWhenTheEngineClockDidNotMove() {
+        final RouterStatus before = Statuses.status(EngineState.RUNNING, 0, 0, 0, Map.of(), Map.of());
+        final RouterStatus after = Statuses.status(EngineState.RUNNING, 500_000, 500_000, 0, Map.of(), Map.of());
+
+        assertEquals("[  1 s] rx 1.000 Mpps  tx 1.000 Mpps  drops 0  dma maps/pkt 0.000",
+                RouterFormat.statusLine(before, after, 1, 0.5));
+    }
+
+    @Test
+    void shouldReportZeroMapsPerPacketBeforeTheFirstPacket() {
+        assertEquals(0.0, RouterFormat.mapsPerPacket(Statuses.idle()));
+    }
+
+    @Test
+    void shouldListDropReasonsInEnumOrderWithUnknownKeysLast() {
+        assertEquals("6 (too-short 1, no-route 2, zz-custom 3)", RouterFormat.dropsText(
+                Map.of("zz-custom", 3L, "no-route", 2L, "too-short", 1L, "local", 0L)));
+    }
+
+    @Test
+    void shouldDescribeLimits() {
+        assertEquals("for 10 s", RouterFormat.limitsText(new RunLimits(10_000_000_000L, 0)));
+        assertEquals("for 0.25 s", RouterFormat.limitsText(new RunLimits(250_000_000L, 0)));
+        assertEquals("until 100 packets", RouterFormat.limitsText(new RunLimits(0, 100)));
+        assertEquals("until 100 packets or 3 s, whichever comes first",
+                RouterFormat.limitsText(new RunLimits(3_000_000_000L, 100)));
+        assertEquals("until stopped", RouterFormat.limitsText(RunLimits.unlimited()));
+    }
+
+    @Test
+    void shouldWriteTheSummaryAsOneJsonObjectWithTheRequiredFields() {
+        final RouterStatus last = Statuses.status(EngineState.FINISHED, 1000, 990, 2_000_000_000L,
+                Map.of("no-route", 10L), Map.of("dma_maps", 1980L, "dma_unmaps", 1980L));
+        final String json = RouterFormat.summaryJson(new RunReport(last, Map.of("nic", "emulated", "seed", "7"),
+                new RunLimits(0, 1000), 21, 22, false));
+
+        assertTrue(json.startsWith("{\"state\":\"finished\","), json);
+        assertEquals(1, json.lines().count());
+        for (final String field : List.of("\"packets_rx\":1000", "\"packets_tx\":990", "\"wall_seconds\":2.0",
+                "\"wall_mpps\":5.0E-4", "\"dma_maps\":1980", "\"dma_unmaps\":1980", "\"nic\":\"emulated\"",
+                "\"dma\":\"per-packet\"", "\"routing\":\"binary-trie\"", "\"bundles_active\":21",
+                "\"bundles_total\":22", "\"modeled_ns\":200000000", "\"packets_offered\":1000",
+                "\"buffers_outstanding\":0", "\"live_mappings\":0", "\"trace_records\":0",
+                "\"configuration\":{\"nic\":\"emulated\",\"seed\":\"7\"}",
+                "\"drops\":{\"too-short\":0,\"not-ipv4\":0,", "\"no-route\":10,",
+                "\"ports\":{\"p0\":{\"rx_packets\":1000,\"tx_packets\":990,\"rx_missed\":0}}",
+                "\"limits\":{\"duration_seconds\":0.0,\"packets\":1000}")) {
+            assertTrue(json.contains(field), field + " in " + json);
+        }
+    }
+
+    @Test
+    void shouldWriteAReadableSummary() {
+        final RouterStatus last = Statuses.status(EngineState.FINISHED, 1000, 990, 2_000_000_000L,
+                Map.of("no-route", 10L), Map.of("dma_maps", 1980L, "dma_unmaps", 1980L, "hypercalls_multicall", 5L));
+        final String text = RouterFormat.summaryText(new RunReport(last, Map.of(), new RunLimits(0, 1000), 3, 3,
+                true));
+
+        assertTrue(text.startsWith("routerlab run finished (interrupted) after 2.000 s wall"), text);
+        assertTrue(text.contains("  drops      10 (no-route 10)"), text);
+        assertTrue(text.contains("maps 1980  unmaps 1980  maps/pkt 1.980"), text);
+        assertTrue(text.contains("  platform   hypercalls_multicall 5"), text);
+        assertTrue(text.contains("  port p0    rx_packets 1000  tx_packets 990  rx_missed 0"), text);
+        assertTrue(text.contains("  bundles    3/3 active"), text);
+    }
+
+    @Test
+    void shouldGroupPluginsByKindWithEveryKindPresent() {
+        final List<PluginInfo> plugins = List.of(
+                new PluginInfo(PluginKind.DMA, "per-packet", "map per packet", "org.routerlab.router-dma-per-packet",
+                        "0.1.0.SNAPSHOT", true),
+                new PluginInfo(PluginKind.NIC, "emulated", "82599 VF model", "org.routerlab.router-nic-emulated",
+                        "0.1.0.SNAPSHOT", false));
+
+        assertEquals("{\"nic\":[{\"name\":\"emulated\",\"bundle\":\"org.routerlab.router-nic-emulated\","
+                + "\"version\":\"0.1.0.SNAPSHOT\",\"description\":\"82599 VF model\",\"active\":false}],"
+                + "\"dma\":[{\"name\":\"per-packet\",\"bundle\":\"org.routerlab.router-dma-per-packet\","
+                + "\"version\":\"0.1.0.SNAPSHOT\",\"description\":\"map per packet\",\"active\":true}],"
+                + "\"routing\":[],\"trace\":[]}", RouterFormat.pluginsJson(plugins));
+        final String text = RouterFormat.pluginsText(plugins);
+        assertTrue(text.contains("NIC backends (nic=NAME)\n    emulated"), text);
+        assertTrue(text.contains("  * per-packet       org.routerlab.router-dma-per-packet 0.1.0.SNAPSHOT"), text);
+        assertTrue(text.contains("routing algorithms (routing=NAME)\n  (none registered)"), text);
+    }
+
+    @Test
+    void shouldListEveryCounterGroup() {
+        final String text = RouterFormat.countersText(Statuses.status(EngineState.FINISHED, 5, 5, 1, Map.of(),
+                Map.of("dma_maps", 10L)));
+
+        assertTrue(text.startsWith("engine\n"), text);
+        assertTrue(text.contains("\ndrops\n  too-short"), text);
+        assertTrue(text.contains("\nplatform\n  dma_maps                     10\n"), text);
+        assertTrue(text.contains("\nport p0\n  rx_packets"), text);
+    }
+}

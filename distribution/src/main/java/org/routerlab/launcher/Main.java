@@ -1,0 +1,365 @@
+package org.routerlab.launcher;
+
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.routerlab.api.engine.ConfigKeys;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code router run|shell|plugins}: validates the command line before anything boots, then hands it to a
+ * {@link Session} (normally {@link FelixSession}). Every error is one line on stderr, prefixed {@code router: };
+ * exit code 2 for bad arguments and configuration errors, 1 for runtime failures.
+ */
+@Command(name = "router", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Software-router experimentation framework on OSGi (Apache Felix).",
+        footer = {"", "Run 'router help COMMAND' for the options of a command. Exit codes: 0 ok, 1 runtime failure, "
+                + "2 bad arguments or configuration."},
+        subcommands = CommandLine.HelpCommand.class)
+public final class Main implements Callable<Integer> {
+    static final String DEFAULT_FEATURE = "emulated";
+    static final String SHELL_FEATURE = "shell";
+    static final double DEFAULT_DURATION_SECONDS = 10;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Keeps the JUL logger configured below alive (JUL holds loggers weakly). */
+    private static final java.util.logging.Logger ARIES = java.util.logging.Logger.getLogger("org.apache.aries");
+
+    public static void main(final String[] args) {
+        quietLogging();
+        System.exit(run(new FelixSession(), Main::defaultHome, args));
+    }
+
+    /**
+     * Bundles log lifecycle events at INFO; on a command line only warnings and errors are shown, unless
+     * {@code -Dorg.slf4j.simpleLogger.defaultLogLevel=info} (ROUTER_JAVA_OPTS) asks for more. SPI Fly logs
+     * through java.util.logging.
+     */
+    static void quietLogging() {
+        final String level = "org.slf4j.simpleLogger.defaultLogLevel";
+        if (System.getProperty(level) == null) {
+            System.setProperty(level, "warn");
+            ARIES.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
+    /** Parses, validates and executes {@code args}; returns the exit code. */
+    static int run(final Session session, final Supplier<Path> home, final String... args) {
+        return commandLine(session, home, new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+                .execute(args);
+    }
+
+    static CommandLine commandLine(final Session session, final Supplier<Path> home, final PrintWriter out,
+            final PrintWriter err) {
+        final CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand("run", new RunCommand(session, home));
+        cl.addSubcommand("shell", new ShellCommand(session, home));
+        cl.addSubcommand("plugins", new PluginsCommand(session, home));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((e, args) -> {
+            final String command = e.getCommandLine() == cl ? "" : " " + e.getCommandLine().getCommandName();
+            e.getCommandLine().getErr().println("router: " + FeatureSet.oneLine(e) + " (see 'router help" + command
+                    + "')");
+            e.getCommandLine().getErr().flush();
+            return LaunchException.USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof LaunchException launch) {
+                commandLine.getErr().println("router: " + launch.getMessage());
+                commandLine.getErr().flush();
+                return launch.exitCode();
+            }
+            commandLine.getErr().println("router: " + FeatureSet.oneLine(e));
+            commandLine.getErr().flush();
+            return LaunchException.FAILURE;
+        });
+        return cl;
+    }
+
+    /** No command: the usage. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** The distribution home: {@code -Drouterlab.home}, else the folder above {@code bin/router-launcher.jar}. */
+    static Path defaultHome() {
+        final String property = System.getProperty(CliProperties.HOME);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property).toAbsolutePath().normalize();
+        }
+        try {
+            final Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            final Path bin = jar.getParent();
+            return (bin == null || bin.getParent() == null ? jar : bin.getParent()).toAbsolutePath().normalize();
+        } catch (final URISyntaxException | RuntimeException e) {
+            return Path.of("").toAbsolutePath();
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            final String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"routerlab " + (version == null ? "(development)" : version)};
+        }
+    }
+
+    // ---- shared options ------------------------------------------------------------------------------------------
+
+    /** Options of every command that boots the router. */
+    abstract static class Boot implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "DIR",
+                description = "Configuration folder watched by FileInstall (default: etc/ of the distribution). "
+                        + "Missing files are written from the features' defaults.")
+        Path config;
+
+        @Option(names = "--feature", paramLabel = "NAME",
+                description = "Feature to boot (features/NAME.json); repeatable. Default: emulated.")
+        List<String> features = new ArrayList<>();
+
+        private final Session session;
+        private final Supplier<Path> home;
+
+        Boot(final Session session, final Supplier<Path> home) {
+            this.session = session;
+            this.home = home;
+        }
+
+        ParameterException usage(final String message) {
+            return new ParameterException(spec.commandLine(), message);
+        }
+
+        Path home() {
+            return home.get();
+        }
+
+        /** Validates the shared options, builds the invocation and executes it. */
+        int execute(final String command, final List<String> featureNames, final Map<String, String> properties,
+                final boolean json) throws LaunchException {
+            final Path root = home();
+            FeatureSet.checkNames(root.resolve("features"), featureNames);
+            final Path etc = config == null ? root.resolve("etc") : config.toAbsolutePath().normalize();
+            if (Files.exists(etc) && !Files.isDirectory(etc)) {
+                throw usage("--config " + config + ": not a directory");
+            }
+            return session.execute(new Invocation(command, root, featureNames, etc, properties, json));
+        }
+
+        List<String> featuresOr(final String... defaults) {
+            return features.isEmpty() ? List.of(defaults) : List.copyOf(features);
+        }
+    }
+
+    /** {@code --set KEY=VALUE}, repeatable: configuration overrides for one run. */
+    abstract static class Configurable extends Boot {
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Override a configuration key (etc/routerlab.router.cfg) for this run only; "
+                        + "repeatable. Keys as in that file; plug-ins read keys under nic., dma., "
+                        + "routing., trace. and traffic.")
+        List<String> sets = new ArrayList<>();
+
+        Configurable(final Session session, final Supplier<Path> home) {
+            super(session, home);
+        }
+
+        /** The {@code --set} options as an ordered map (a later key replaces an earlier one), validated. */
+        Map<String, String> overrides() {
+            final Map<String, String> overrides = new LinkedHashMap<>();
+            for (final String set : sets) {
+                final int eq = set.indexOf('=');
+                if (eq <= 0) {
+                    throw usage("--set expects KEY=VALUE, got '" + set + "'");
+                }
+                final String key = set.substring(0, eq).trim();
+                final String value = set.substring(eq + 1);
+                if (!ConfigKeys.isValid(key)) {
+                    throw usage("--set " + key + ": unknown configuration key (known: " + String.join(", ",
+                            new TreeSet<>(ConfigKeys.KNOWN)) + "; plug-in keys start with " + String.join(", ",
+                            new TreeSet<>(ConfigKeys.PLUGIN_PREFIXES)) + ")");
+                }
+                if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+                    throw usage("--set " + key + ": the value must be one line");
+                }
+                overrides.put(key, value);
+            }
+            resolveRoutes(overrides);
+            return overrides;
+        }
+
+        /**
+         * A relative {@code routes} file given on the command line is looked up in the current folder first: when
+         * it is there, it becomes absolute; otherwise it stays relative to the router home (routes/...).
+         */
+        private static void resolveRoutes(final Map<String, String> overrides) {
+            final String routes = overrides.get(ConfigKeys.ROUTES);
+            if (routes != null && !routes.isBlank()) {
+                final Path path = Path.of(routes);
+                if (!path.isAbsolute() && Files.exists(path)) {
+                    overrides.put(ConfigKeys.ROUTES, path.toAbsolutePath().normalize().toString());
+                }
+            }
+        }
+
+        /** Adds an option's override; conflicting with a different {@code --set} of the same key is an error. */
+        void putOption(final Map<String, String> overrides, final String option, final String key,
+                final String value) {
+            final String set = overrides.get(key);
+            if (set != null && !set.equals(value)) {
+                throw usage(option + " " + value + " conflicts with --set " + key + "=" + set);
+            }
+            overrides.put(key, value);
+        }
+
+        static String encode(final Map<String, String> overrides) {
+            final StringBuilder out = new StringBuilder();
+            overrides.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
+            return out.toString();
+        }
+    }
+
+    // ---- run -------------------------------------------------------------------------------------------------------
+
+    @Command(name = "run", description = {
+        "Boot the router, forward for a while, print a status line per second and a summary.",
+        "With both --duration and --packets, whichever limit is reached first ends the run; with --packets alone "
+                + "there is no time limit; with neither, the run lasts 10 s."},
+            mixinStandardHelpOptions = true)
+    static final class RunCommand extends Configurable {
+        @Option(names = "--duration", paramLabel = "SECONDS", description = "Forward for this long (default 10).")
+        Double duration;
+
+        @Option(names = "--packets", paramLabel = "N",
+                description = "End once the traffic source has offered N packets and they are handled.")
+        Long packets;
+
+        @Option(names = "--seed", paramLabel = "N", description = "Seed of every random choice (= --set seed=N).")
+        Long seed;
+
+        @Option(names = "--trace", paramLabel = "DIR",
+                description = "Write a trace to DIR (= --set trace.dir=<absolute DIR>).")
+        Path trace;
+
+        @Option(names = "--json", description = "Print the summary as one JSON object on stdout; status lines go "
+                + "to stderr.")
+        boolean json;
+
+        RunCommand(final Session session, final Supplier<Path> home) {
+            super(session, home);
+        }
+
+        @Override
+        public Integer call() throws LaunchException {
+            if (duration != null && !(duration > 0 && duration * 1e9 < Long.MAX_VALUE)) {
+                throw usage("--duration must be a positive number of seconds, got " + plain(duration));
+            }
+            if (packets != null && packets <= 0) {
+                throw usage("--packets must be a positive count, got " + packets);
+            }
+            if (seed != null && seed < 0) {
+                throw usage("--seed must be a non-negative integer, got " + seed);
+            }
+            if (trace != null && Files.exists(trace) && !Files.isDirectory(trace)) {
+                throw usage("--trace " + trace + ": not a directory");
+            }
+            final Map<String, String> overrides = overrides();
+            if (seed != null) {
+                putOption(overrides, "--seed", ConfigKeys.SEED, Long.toString(seed));
+            }
+            if (trace != null) {
+                putOption(overrides, "--trace", ConfigKeys.TRACE_DIR, trace.toAbsolutePath().normalize().toString());
+            }
+            if (packets != null) {
+                putOption(overrides, "--packets", ConfigKeys.TRAFFIC_PACKETS, Long.toString(packets));
+            }
+            final String traceDir = overrides.get(ConfigKeys.TRACE_DIR);
+            if (traceDir != null && !traceDir.isBlank() && !Path.of(traceDir).isAbsolute()) {
+                overrides.put(ConfigKeys.TRACE_DIR, Path.of(traceDir).toAbsolutePath().normalize().toString());
+            }
+            final double seconds = duration != null ? duration : packets != null ? 0 : DEFAULT_DURATION_SECONDS;
+            final Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(CliProperties.COMMAND, "run");
+            if (seconds > 0) {
+                properties.put(CliProperties.DURATION, plain(seconds));
+            }
+            if (packets != null) {
+                properties.put(CliProperties.PACKETS, Long.toString(packets));
+            }
+            properties.put(CliProperties.JSON, Boolean.toString(json));
+            properties.put(CliProperties.SET, encode(overrides));
+            return execute("run", featuresOr(DEFAULT_FEATURE), properties, json);
+        }
+    }
+
+    static String plain(final double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    // ---- shell -----------------------------------------------------------------------------------------------------
+
+    @Command(name = "shell", description = {
+        "Boot the router with the Gogo shell: router:status, router:counters, router:plugins, router:start [SECONDS], "
+                + "router:stop; 'lb' lists bundles, 'exit' or Ctrl-D leaves.",
+        "--set overrides apply to router:start."}, mixinStandardHelpOptions = true)
+    static final class ShellCommand extends Configurable {
+        ShellCommand(final Session session, final Supplier<Path> home) {
+            super(session, home);
+        }
+
+        @Override
+        public Integer call() throws LaunchException {
+            final Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(CliProperties.SET, encode(overrides()));
+            properties.put("gosh.args", "");
+            final List<String> names = new ArrayList<>(featuresOr(DEFAULT_FEATURE));
+            if (!names.contains(SHELL_FEATURE)) {
+                names.add(SHELL_FEATURE);
+            }
+            return execute("shell", names, properties, false);
+        }
+    }
+
+    // ---- plugins ---------------------------------------------------------------------------------------------------
+
+    @Command(name = "plugins", description = "List the NIC backends, DMA strategies, routing algorithms and trace "
+            + "stores registered, with their bundles and versions ('*' marks the configured one).",
+            mixinStandardHelpOptions = true)
+    static final class PluginsCommand extends Boot {
+        @Option(names = "--json", description = "Print {\"nic\": [...], \"dma\": [...], \"routing\": [...], "
+                + "\"trace\": [...]}.")
+        boolean json;
+
+        PluginsCommand(final Session session, final Supplier<Path> home) {
+            super(session, home);
+        }
+
+        @Override
+        public Integer call() throws LaunchException {
+            final Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(CliProperties.COMMAND, "plugins");
+            properties.put(CliProperties.JSON, Boolean.toString(json));
+            return execute("plugins", featuresOr(DEFAULT_FEATURE), properties, json);
+        }
+    }
+
+}
