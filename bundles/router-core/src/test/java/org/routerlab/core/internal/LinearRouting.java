@@ -16,12 +16,14 @@ final class LinearRouting implements RoutingAlgorithm {
     @Override
     public RouteTable build(final RouteSet routes) {
         final List<Route> list = routes.routes();
+        final Route[] array = list.toArray(new Route[0]);
         return new RouteTable() {
             @Override
             public int lookup(final int address) {
                 int best = NO_ROUTE;
                 int bestLength = -1;
-                for (final Route r : list) {
+                for (int i = 0; i < array.length; i++) {
+                    final Route r = array[i];
                     if (r.length() > bestLength && r.contains(address)) {
                         best = r.nextHop();
                         bestLength = r.length();

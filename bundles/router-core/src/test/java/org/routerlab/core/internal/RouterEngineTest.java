@@ -171,4 +171,33 @@ class RouterEngineTest {
             }
         }
     }
+
+    @Test
+    void shouldNotAllocatePerPacketOnTheForwardingThread() throws Exception {
+        final var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        engine.start(RunLimits.unlimited(), Map.of("traffic.bad", "0.1", "traffic.unrouted", "0.05"));
+        try {
+            final Thread forwarding = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("routerlab-forwarding")).findFirst().orElseThrow();
+            awaitPackets(500_000);
+            final long rx0 = engine.status().packetsRx();
+            final long bytes0 = threads.getThreadAllocatedBytes(forwarding.threadId());
+            awaitPackets(rx0 + 2_000_000);
+            final long bytes1 = threads.getThreadAllocatedBytes(forwarding.threadId());
+            final long packets = engine.status().packetsRx() - rx0;
+            assertTrue(bytes1 - bytes0 < 64 * 1024, () -> "forwarding thread allocated " + (bytes1 - bytes0)
+                    + " bytes over " + packets + " packets");
+        } finally {
+            engine.stop();
+            engine.awaitFinished(Duration.ofSeconds(10));
+        }
+    }
+
+    private void awaitPackets(final long packets) {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (engine.status().packetsRx() < packets) {
+            assertTrue(System.nanoTime() < deadline, "no progress");
+            Thread.onSpinWait();
+        }
+    }
 }
