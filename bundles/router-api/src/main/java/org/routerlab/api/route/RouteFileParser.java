@@ -31,6 +31,7 @@ import org.routerlab.api.packet.Ipv4Address;
 public final class RouteFileParser {
     private final List<Integer> bareGateways;
     private int skippedIpv6;
+    private int line;
 
     /** @param bareGateways gateways that bare prefixes are spread over; may be empty if the file has none */
     public RouteFileParser(final List<Integer> bareGateways) {
@@ -42,14 +43,13 @@ public final class RouteFileParser {
 
     public RouteSet parse(final Path file) throws RouteFileException {
         skippedIpv6 = 0;
+        line = 0;
         try (InputStream raw = Files.newInputStream(file);
              InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII), 1 << 16)) {
             final RouteSet.Builder builder = RouteSet.builder();
             String text;
-            int line = 0;
-            while ((text = reader.readLine()) != null) {
-                line++;
+            while ((text = readLine(reader, file)) != null) {
                 try {
                     parseLine(text, builder);
                 } catch (IllegalArgumentException e) {
@@ -61,6 +61,19 @@ public final class RouteFileParser {
             throw new RouteFileException(file, 0, "no such file");
         } catch (IOException e) {
             throw new RouteFileException(file, 0, "cannot read: " + e);
+        }
+    }
+
+    /** The next line, or null at the end; a read error (a truncated .gz) names the line it stopped at. */
+    private String readLine(final BufferedReader reader, final Path file) throws RouteFileException {
+        try {
+            final String text = reader.readLine();
+            if (text != null) {
+                line++;
+            }
+            return text;
+        } catch (IOException e) {
+            throw new RouteFileException(file, line + 1, "cannot read: " + e);
         }
     }
 
@@ -79,6 +92,9 @@ public final class RouteFileParser {
                     throw new IllegalArgumentException("'" + first + "' needs a prefix");
                 }
                 final int[] p = prefix(words[1]);
+                for (int i = 2; i < words.length; i++) {
+                    i = skipAttribute(words, i);
+                }
                 final NextHop.Kind kind = first.equals("blackhole") ? NextHop.Kind.BLACKHOLE : NextHop.Kind.UNREACHABLE;
                 add(builder, p, builder.nextHop(kind, 0, null));
                 return;
@@ -109,17 +125,19 @@ public final class RouteFileParser {
         for (int i = 1; i < words.length; i++) {
             final String w = words[i];
             switch (w) {
-                case "via" -> via = value(words, ++i, "via");
-                case "dev" -> dev = value(words, ++i, "dev");
-                case "proto", "metric", "scope", "src", "table", "mtu", "advmss", "realm", "weight", "expires",
-                     "onlink", "pref", "initcwnd", "initrwnd", "tos", "dsfield" -> {
-                    if (!w.equals("onlink")) {
-                        value(words, ++i, w);
+                case "via" -> {
+                    if (via != null) {
+                        throw new IllegalArgumentException("'via' given twice");
                     }
+                    via = value(words, ++i, "via");
                 }
-                case "linkdown", "dead", "offload", "trap", "rt_offload", "rt_trap", "lock" -> {
+                case "dev" -> {
+                    if (dev != null) {
+                        throw new IllegalArgumentException("'dev' given twice");
+                    }
+                    dev = value(words, ++i, "dev");
                 }
-                default -> throw new IllegalArgumentException("unexpected '" + w + "'");
+                default -> i = skipAttribute(words, i);
             }
         }
         if (via != null) {
@@ -129,6 +147,25 @@ public final class RouteFileParser {
             add(builder, p, builder.nextHop(NextHop.Kind.CONNECTED, 0, dev));
         } else {
             throw new IllegalArgumentException("route " + first + " has neither 'via GATEWAY' nor 'dev IF'");
+        }
+    }
+
+    /**
+     * Skips an attribute of {@code ip route} output that does not change forwarding ({@code proto static},
+     * {@code metric 10}, {@code onlink}, …) and returns the index of its last word.
+     */
+    private static int skipAttribute(final String[] words, final int i) {
+        final String w = words[i];
+        switch (w) {
+            case "proto", "metric", "scope", "src", "table", "mtu", "advmss", "realm", "weight", "expires", "pref",
+                 "initcwnd", "initrwnd", "tos", "dsfield" -> {
+                value(words, i + 1, w);
+                return i + 1;
+            }
+            case "onlink", "linkdown", "dead", "offload", "trap", "rt_offload", "rt_trap", "lock" -> {
+                return i;
+            }
+            default -> throw new IllegalArgumentException("unexpected '" + w + "'");
         }
     }
 
@@ -149,11 +186,13 @@ public final class RouteFileParser {
         final int address = Ipv4Address.parse(slash < 0 ? text : text.substring(0, slash));
         int length = 32;
         if (slash >= 0) {
-            try {
-                length = Integer.parseInt(text.substring(slash + 1));
-            } catch (NumberFormatException e) {
+            final String digits = text.substring(slash + 1);
+            if (digits.isEmpty() || digits.length() > 2 || !Character.isDigit(digits.charAt(0))
+                    || !Character.isDigit(digits.charAt(digits.length() - 1))
+                    || (digits.length() == 2 && digits.charAt(0) == '0')) {
                 throw new IllegalArgumentException("bad prefix length in " + text);
             }
+            length = Integer.parseInt(digits);
             if (length < 0 || length > 32) {
                 throw new IllegalArgumentException("prefix length out of range 0..32 in " + text);
             }

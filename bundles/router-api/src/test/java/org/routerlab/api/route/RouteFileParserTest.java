@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.routerlab.api.packet.Ipv4Address;
@@ -209,7 +208,10 @@ class RouteFileParserTest {
     @Test
     void shouldRejectPrefixLengthOutOfRange() throws Exception {
         assertFailsAt(2, "prefix length out of range 0..32 in 10.0.0.0/33", "10.1.0.0/16 dev p0", "10.0.0.0/33 dev p0");
-        assertFailsAt(1, "prefix length out of range", "10.0.0.0/-1");
+        assertFailsAt(1, "bad prefix length", "10.0.0.0/-1");
+        assertFailsAt(1, "bad prefix length", "10.0.0.0/+8 via 10.0.0.2");
+        assertFailsAt(1, "bad prefix length", "10.0.0.0/08 via 10.0.0.2");
+        assertFailsAt(1, "'via' given twice", "10.9.0.0/16 via 10.0.0.2 via 10.0.0.3");
         assertFailsAt(1, "bad prefix length", "10.0.0.0/x via 10.0.0.2");
         assertFailsAt(1, "bad prefix length", "10.0.0.0/ via 10.0.0.2");
     }
@@ -300,7 +302,6 @@ class RouteFileParserTest {
      * or a misplaced {@code via} is silently accepted, unlike the same word on a gateway or connected route.
      */
     @Test
-    @Disabled("API defect, reported: RouteFileParser.parseLine ignores words after 'blackhole PREFIX'")
     void shouldRejectUnknownWordAfterBlackholePrefix() throws Exception {
         assertFailsAt(1, "unexpected 'frobnicate'", "blackhole 10.9.0.0/16 frobnicate");
         assertFailsAt(1, "unexpected", "unreachable 10.8.0.0/16 via 10.0.0.2");
