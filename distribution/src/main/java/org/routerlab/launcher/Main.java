@@ -312,6 +312,9 @@ public final class Main implements Callable<Integer> {
     }
 
     static String plain(final double value) {
+        if (!Double.isFinite(value)) {
+            return Double.toString(value);
+        }
         return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 

@@ -91,10 +91,15 @@ public final class OsgiRuntime implements AutoCloseable {
             deleteTree(storage);
             throw new LaunchException(LaunchException.FAILURE, "no OSGi framework on the launcher class path");
         }
-        final Framework framework = factory.newFramework(properties);
+        final FelixLog log = new FelixLog();
+        final Map<String, Object> configuration = new LinkedHashMap<>(properties);
+        configuration.put("felix.log.logger", log);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        final Framework framework = factory.newFramework((Map) configuration);
         final OsgiRuntime runtime = new OsgiRuntime(framework, features, storage, etc);
         try {
             runtime.boot();
+            log.quiet(false);
             return runtime;
         } catch (final LaunchException | RuntimeException e) {
             runtime.close();
@@ -149,7 +154,8 @@ public final class OsgiRuntime implements AutoCloseable {
         final List<Bundle> installed = new ArrayList<>();
         for (final FeatureSet.BundleRef ref : features.bundles()) {
             try {
-                final Bundle bundle = context.installBundle(ref.file().toUri().toString());
+                // "reference:" makes Felix use the jar in place instead of copying it into the storage.
+                final Bundle bundle = context.installBundle("reference:" + ref.file().toUri());
                 bundle.adapt(BundleStartLevel.class).setStartLevel(ref.startOrder());
                 installed.add(bundle);
             } catch (final BundleException | RuntimeException e) {
