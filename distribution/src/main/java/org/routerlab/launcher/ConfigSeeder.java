@@ -34,9 +34,14 @@ public final class ConfigSeeder {
             if (Files.exists(file)) {
                 continue;
             }
-            final Path tmp = etc.resolve("." + config.fileName() + ".tmp");
-            Files.writeString(tmp, render(config), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            // A unique hidden name that FileInstall's filter ignores; two launchers seeding at once both succeed.
+            final Path tmp = Files.createTempFile(etc, "." + config.fileName(), ".tmp");
+            try {
+                Files.writeString(tmp, render(config), StandardCharsets.UTF_8);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
             written.add(file);
         }
         return written;

@@ -322,7 +322,7 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "shell", description = {
         "Boot the router with the Gogo shell: router:status, router:counters, router:plugins, router:start [SECONDS], "
-                + "router:stop; 'lb' lists bundles, 'exit' or Ctrl-D leaves.",
+                + "router:stop; 'lb' lists bundles; Ctrl-D or 'exit 0' leaves.",
         "--set overrides apply to router:start."}, mixinStandardHelpOptions = true)
     static final class ShellCommand extends Configurable {
         ShellCommand(final Session session, final Supplier<Path> home) {
