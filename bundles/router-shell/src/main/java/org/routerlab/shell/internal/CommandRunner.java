@@ -112,6 +112,11 @@ final class CommandRunner {
             out.print(RouterFormat.summaryText(report));
         }
         out.flush();
+        if (last.buffersOutstanding() != 0 || last.liveMappings() != 0) {
+            err.println("router: warning: the run left " + last.buffersOutstanding() + " buffers outstanding and "
+                    + last.liveMappings() + " DMA mappings live (a leak in the DMA strategy or the NIC backend)");
+            err.flush();
+        }
         if (last.state() == EngineState.FAILED) {
             return error(FAILURE, last.error() == null ? "the engine failed" : last.error());
         }

@@ -102,6 +102,17 @@ class CommandRunnerTest {
     }
 
     @Test
+    void shouldWarnAboutLeaksAfterTheRun() {
+        engine.secondsToRun = 1;
+        engine.leakedBuffers = 3;
+
+        assertEquals(0, runner.execute(run(false)));
+
+        assertEquals("router: warning: the run left 3 buffers outstanding and 3 DMA mappings live (a leak in the DMA "
+                + "strategy or the NIC backend)\n", err());
+    }
+
+    @Test
     void shouldMarkTheSummaryWhenInterrupted() {
         engine.secondsToRun = 1;
         runner.interrupt();

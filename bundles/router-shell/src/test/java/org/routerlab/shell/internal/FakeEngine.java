@@ -20,6 +20,7 @@ final class FakeEngine implements EngineControl {
     int stops;
     EngineState finalState = EngineState.FINISHED;
     String error;
+    long leakedBuffers;
     private int waited;
     private boolean running;
     final List<Duration> waits = new ArrayList<>();
@@ -63,7 +64,7 @@ final class FakeEngine implements EngineControl {
                 * 1_000_000_000L, Map.of(), Map.of("dma_maps", 2 * rx, "dma_unmaps", 2 * rx));
         return new RouterStatus(s.state(), s.nic(), s.dma(), s.routing(), s.packetsRx(), s.packetsTx(), s.bytesRx(),
                 s.bytesTx(), s.drops(), s.platform(), s.ports(), s.wallNanos(), s.modeledNanos(), s.routes(),
-                s.buffersOutstanding(), s.liveMappings(), s.packetsOffered(), running ? null : error,
+                leakedBuffers, leakedBuffers, s.packetsOffered(), running ? null : error,
                 s.traceRecords());
     }
 
