@@ -41,9 +41,20 @@ public final class CliDriver {
     void activate(final BundleContext context) {
         runner = new CommandRunner(engine, stdout, System.err, () -> countBundles(context, true),
                 () -> countBundles(context, false));
-        thread = new Thread(() -> exit.accept(execute(context)), "routerlab-cli");
+        thread = new Thread(() -> exit.accept(executeOrFail(context)), "routerlab-cli");
         thread.start();
         LOG.debug("command driver started");
+    }
+
+    /** The launcher waits for an exit code: it gets one whatever happens. */
+    private int executeOrFail(final BundleContext context) {
+        try {
+            return execute(context);
+        } catch (final RuntimeException | Error e) {
+            LOG.error("command failed", e);
+            System.err.println("router: " + CommandRunner.message(e));
+            return CommandRunner.FAILURE;
+        }
     }
 
     private int execute(final BundleContext context) {
