@@ -60,6 +60,7 @@ public final class ConfigKeys {
     /** Keys ConfigAdmin and FileInstall add on their own, which are not router settings. */
     public static boolean isFrameworkKey(final String key) {
         return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
+                || key.startsWith("osgi.")
                 || key.startsWith(":");
     }
 
