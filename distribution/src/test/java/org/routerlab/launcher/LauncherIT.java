@@ -115,6 +115,7 @@ class LauncherIT {
         final JsonObject nic = json.getJsonArray("nic").getJsonObject(0);
         assertEquals("org.routerlab.router-nic-emulated", nic.getString("bundle"));
         assertTrue(nic.getString("version").startsWith("0."), nic.toString());
+        assertTrue(nic.getBoolean("configured"), "etc/routerlab.router.cfg selects it: " + nic);
         assertTrue(Files.isRegularFile(home.resolve("etc/routerlab.router.cfg")), "etc/ seeded from the feature");
         assertTrue(Files.isRegularFile(home.resolve("etc/org.apache.felix.fileinstall-plugins.cfg")));
     }

@@ -60,9 +60,9 @@ final class CommandRunner {
 
     private int plugins(final boolean json) {
         if (json) {
-            out.println(RouterFormat.pluginsJson(engine.plugins()));
+            out.println(RouterFormat.pluginsJson(engine.plugins(), engine.configuration()));
         } else {
-            out.print(RouterFormat.pluginsText(engine.plugins()));
+            out.print(RouterFormat.pluginsText(engine.plugins(), engine.configuration()));
         }
         out.flush();
         return OK;

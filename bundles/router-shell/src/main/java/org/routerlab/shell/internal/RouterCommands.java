@@ -46,7 +46,7 @@ public final class RouterCommands {
 
     /** router:plugins — the NIC backends, DMA strategies, routing algorithms and trace stores registered. */
     public String plugins() {
-        return RouterFormat.pluginsText(engine.plugins());
+        return RouterFormat.pluginsText(engine.plugins(), engine.configuration());
     }
 
     /** router:start — forwards until router:stop. */

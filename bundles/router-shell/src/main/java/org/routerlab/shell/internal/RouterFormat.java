@@ -294,8 +294,16 @@ final class RouterFormat {
         return grouped;
     }
 
-    /** {@code router plugins} and {@code router:plugins}: one block per kind, the selected one marked {@code *}. */
-    static String pluginsText(final List<PluginInfo> plugins) {
+    /** Whether {@code plugin} is the one {@code configuration} selects for its kind. */
+    static boolean configured(final PluginInfo plugin, final Map<String, String> configuration) {
+        return plugin.name().equals(configuration.get(plugin.kind().key()));
+    }
+
+    /**
+     * {@code router plugins} and {@code router:plugins}: one block per kind; {@code *} marks the plug-in the
+     * configuration selects.
+     */
+    static String pluginsText(final List<PluginInfo> plugins, final Map<String, String> configuration) {
         final StringBuilder out = new StringBuilder(512);
         for (final Map.Entry<PluginKind, List<PluginInfo>> kind : byKind(plugins).entrySet()) {
             out.append(kindTitle(kind.getKey())).append(" (").append(kind.getKey().key()).append("=NAME)\n");
@@ -303,7 +311,8 @@ final class RouterFormat {
                 out.append("  (none registered)\n");
             }
             for (final PluginInfo p : kind.getValue()) {
-                out.append(String.format(Locale.ROOT, "  %s %-16s %s %s%s%n", p.active() ? "*" : " ", p.name(),
+                out.append(String.format(Locale.ROOT, "  %s %-16s %s %s%s%n", configured(p, configuration) ? "*" : " ",
+                        p.name(),
                         p.bundle(), p.version(), p.description() == null || p.description().isBlank() ? ""
                                 : "  " + p.description()));
             }
@@ -320,8 +329,11 @@ final class RouterFormat {
         };
     }
 
-    /** {@code {"nic": [...], "dma": [...], "routing": [...], "trace": [...]}}. */
-    static String pluginsJson(final List<PluginInfo> plugins) {
+    /**
+     * {@code {"nic": [...], "dma": [...], "routing": [...], "trace": [...]}}; each entry has name, bundle, version,
+     * description, configured (the configuration selects it) and active (the current or last run uses it).
+     */
+    static String pluginsJson(final List<PluginInfo> plugins, final Map<String, String> configuration) {
         final Map<String, Object> json = new LinkedHashMap<>();
         for (final Map.Entry<PluginKind, List<PluginInfo>> kind : byKind(plugins).entrySet()) {
             final List<Object> entries = new ArrayList<>();
@@ -331,6 +343,7 @@ final class RouterFormat {
                 entry.put("bundle", p.bundle());
                 entry.put("version", p.version());
                 entry.put("description", p.description());
+                entry.put("configured", configured(p, configuration));
                 entry.put("active", p.active());
                 entries.add(entry);
             }

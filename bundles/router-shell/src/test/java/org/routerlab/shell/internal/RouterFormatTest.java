@@ -100,11 +100,13 @@ class RouterFormatTest {
                         "0.1.0.SNAPSHOT", false));
 
         assertEquals("{\"nic\":[{\"name\":\"emulated\",\"bundle\":\"org.routerlab.router-nic-emulated\","
-                + "\"version\":\"0.1.0.SNAPSHOT\",\"description\":\"82599 VF model\",\"active\":false}],"
+                + "\"version\":\"0.1.0.SNAPSHOT\",\"description\":\"82599 VF model\",\"configured\":false,"
+                + "\"active\":false}],"
                 + "\"dma\":[{\"name\":\"per-packet\",\"bundle\":\"org.routerlab.router-dma-per-packet\","
-                + "\"version\":\"0.1.0.SNAPSHOT\",\"description\":\"map per packet\",\"active\":true}],"
-                + "\"routing\":[],\"trace\":[]}", RouterFormat.pluginsJson(plugins));
-        final String text = RouterFormat.pluginsText(plugins);
+                + "\"version\":\"0.1.0.SNAPSHOT\",\"description\":\"map per packet\",\"configured\":true,"
+                + "\"active\":true}],"
+                + "\"routing\":[],\"trace\":[]}", RouterFormat.pluginsJson(plugins, Map.of("dma", "per-packet")));
+        final String text = RouterFormat.pluginsText(plugins, Map.of("dma", "per-packet", "nic", "other"));
         assertTrue(text.contains("NIC backends (nic=NAME)\n    emulated"), text);
         assertTrue(text.contains("  * per-packet       org.routerlab.router-dma-per-packet 0.1.0.SNAPSHOT"), text);
         assertTrue(text.contains("routing algorithms (routing=NAME)\n  (none registered)"), text);
