@@ -32,6 +32,8 @@ final class ChronicleQueues {
     static final String CYCLE_FILE_SUFFIX = ".cq4";
 
     private static final ClassLoader BUNDLE_LOADER = ChronicleQueues.class.getClassLoader();
+    /** Whether a queue was ever opened, so that Chronicle's classes (and threads) are loaded. */
+    private static volatile boolean started;
 
     /** An action that may throw an {@link IOException}. */
     @FunctionalInterface
@@ -44,6 +46,7 @@ final class ChronicleQueues {
 
     /** Opens (creating if needed) a queue whose appenders write to the cycle of {@code pinnedMillis}. */
     static SingleChronicleQueue openForWriting(final Path directory, final long pinnedMillis) {
+        started = true;
         return SingleChronicleQueueBuilder.binary(directory)
                 .rollCycle(ROLL_CYCLE)
                 .timeProvider(() -> pinnedMillis)
@@ -52,6 +55,7 @@ final class ChronicleQueues {
 
     /** Opens an existing queue read-only; the caller has checked it exists. */
     static SingleChronicleQueue openForReading(final Path directory) {
+        started = true;
         return SingleChronicleQueueBuilder.binary(directory)
                 .rollCycle(ROLL_CYCLE)
                 .readOnly(true)
@@ -93,9 +97,12 @@ final class ChronicleQueues {
      * Stops the JVM-wide threads Chronicle starts on first use ({@code disk~space~checker},
      * {@code background~resource~releaser}). They cannot be restarted in the same class loader, so call this only
      * when the bundle stops: the embedded Chronicle classes are private to this bundle, and its class loader is
-     * dropped afterwards.
+     * dropped afterwards. Does nothing when no queue was ever opened (touching Chronicle would start them).
      */
     static void stopBackgroundThreads() {
+        if (!started) {
+            return;
+        }
         withBundleLoader(() -> {
             DiskSpaceMonitor.INSTANCE.close();
             BackgroundResourceReleaser.stop();

@@ -24,16 +24,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A trace is a Chronicle Queue directory; the record layout is {@link TraceRecordDescriptor}, the roll cycle and
  * the class-loader rule are in {@link ChronicleQueues}. Sinks and readers still open when the component deactivates
- * are closed. When the bundle stops, Chronicle's JVM-wide background threads are stopped too.
+ * are closed. The component is immediate so that it lives as long as the bundle: when the bundle stops, Chronicle's
+ * JVM-wide background threads are stopped too (a delayed component would be deactivated whenever its last user
+ * let go of it, and could not tell that apart from the bundle stopping).
  */
-@Component(service = TraceStore.class, property = NicBackend.NAME_PROPERTY + "=" + ChronicleTraceStore.NAME)
+@Component(service = TraceStore.class, property = NicBackend.NAME_PROPERTY + "=" + ChronicleTraceStore.NAME,
+        immediate = true)
 public final class ChronicleTraceStore implements TraceStore {
     static final String NAME = "chronicle";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleTraceStore.class);
 
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean chronicleUsed;
 
     @Activate
     void activate() {
@@ -51,7 +53,7 @@ public final class ChronicleTraceStore implements TraceStore {
                 LOG.warn("closing {} failed", closeable, e);
             }
         }
-        if (ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED == reason && chronicleUsed) {
+        if (ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED == reason) {
             ChronicleQueues.stopBackgroundThreads();
         }
         LOG.info("trace store {} inactive", NAME);
@@ -76,7 +78,6 @@ public final class ChronicleTraceStore implements TraceStore {
         if (TraceLevel.OFF == level) {
             return OffTraceSink.INSTANCE;
         }
-        chronicleUsed = true;
         final ChronicleTraceSink sink = ChronicleTraceSink.open(directory, level, header, System.currentTimeMillis(),
                 open::remove);
         open.add(sink);
@@ -87,7 +88,6 @@ public final class ChronicleTraceStore implements TraceStore {
     @Override
     public TraceReader openReader(final Path directory) throws IOException {
         Objects.requireNonNull(directory, "directory");
-        chronicleUsed = true;
         final ChronicleTraceReader reader = ChronicleTraceReader.open(directory, open::remove);
         open.add(reader);
         return reader;
