@@ -37,12 +37,15 @@ public final class ConfigKeys {
     /** Packets the traffic source offers in total before it stops; 0 for no limit (set from --packets). */
     public static final String TRAFFIC_PACKETS = "traffic.packets";
 
+    /** Platform cost profile of backends that model one ({@code paper}, {@code xen-pv}, {@code none}, …). */
+    public static final String PROFILE = "profile";
+
     /** The keys the core knows. */
     public static final Set<String> KNOWN = Set.of(NIC, DMA, ROUTING, ROUTES, TRACE_STORE, TRACE_DIR, TRACE_LEVEL,
-            BURST, PORTS, PACKET_SIZE, FLOWS, RATE, SEED, TRAFFIC_PACKETS);
+            BURST, PORTS, PACKET_SIZE, FLOWS, RATE, SEED, TRAFFIC_PACKETS, PROFILE);
 
     /** Prefixes under which plug-ins define their own keys. */
-    public static final Set<String> PLUGIN_PREFIXES = Set.of("nic.", "dma.", "routing.", "trace.", "traffic.");
+    public static final Set<String> PLUGIN_PREFIXES = Set.of("nic.", "dma.", "routing.", "trace.", "traffic.", "cost.");
 
     /** Whether {@code key} may appear in a router configuration. */
     public static boolean isValid(final String key) {

@@ -10,7 +10,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * number of concurrent readers.
  */
 @ConsumerType
-public interface RouteTable {
+public interface RouteTable extends AutoCloseable {
     /** What {@link #lookup} returns when no route matches. */
     int NO_ROUTE = -1;
 
@@ -32,4 +32,13 @@ public interface RouteTable {
 
     /** Bytes of memory the lookup structure occupies (for {@code router routes stats}). */
     long memoryBytes();
+
+    /**
+     * Releases what the table holds outside the Java heap (off-heap segments). The engine calls it only after a
+     * grace period in which every forwarding thread has passed a burst boundary since the table was replaced, so no
+     * reader can still use it (RCU-style reclamation). The default does nothing, for heap-only tables.
+     */
+    @Override
+    default void close() {
+    }
 }
