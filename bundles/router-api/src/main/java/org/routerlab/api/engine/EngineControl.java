@@ -41,6 +41,35 @@ public interface EngineControl {
     /** The plug-ins currently registered, all kinds. */
     List<PluginInfo> plugins();
 
+    /**
+     * Applies route updates to the running router without stopping the data path: builds the new table off the
+     * data path ({@link org.routerlab.api.route.RoutingAlgorithm#update}), publishes it atomically at a burst
+     * boundary, and releases the old table once no forwarding thread can still read it. A lookup never sees a
+     * half-updated table.
+     *
+     * @throws IllegalStateException when no run is in progress
+     * @throws IllegalArgumentException when an update names a port or gateway the router cannot reach
+     */
+    RouteUpdateResult updateRoutes(List<org.routerlab.api.route.RouteUpdate> updates) throws Exception;
+
+    /**
+     * Replaces the whole route table of the running router with the routes of {@code file} (plus the connected
+     * routes of the ports), the same way as {@link #updateRoutes}.
+     *
+     * @throws org.routerlab.api.route.RouteFileException when the file is unreadable or malformed (nothing changes)
+     */
+    RouteUpdateResult replaceRoutes(java.nio.file.Path file) throws Exception;
+
+    /** The routes of the current (or last) run's table; empty when there has been no run. */
+    org.routerlab.api.route.RouteSet routes();
+
+    /**
+     * Looks {@code address} up in the current table, as the data path would, from the calling thread.
+     *
+     * @return the next hop, or null when no route matches or there is no table
+     */
+    org.routerlab.api.route.NextHop lookup(int address);
+
     /** The effective configuration of the current or last run, or the ConfigAdmin configuration when idle. */
     Map<String, String> configuration();
 }

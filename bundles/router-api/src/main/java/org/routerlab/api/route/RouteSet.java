@@ -36,6 +36,52 @@ public final class RouteSet {
 
     public int size() { return routes.size(); }
 
+    /**
+     * A new set with {@code updates} applied in order: an add inserts or replaces the prefix's route, a withdrawal
+     * removes it (a withdrawal of a prefix that is not present is counted in {@code result}, not an error, as in
+     * BGP). This set is not changed.
+     *
+     * @param result receives the counts, in order: added, replaced, withdrawn, ignored (length 4); may be null
+     */
+    public RouteSet apply(final List<RouteUpdate> updates, final int[] result) {
+        final Map<Long, NextHop> byPrefix = new java.util.LinkedHashMap<>(routes.size() * 2);
+        for (final Route r : routes) {
+            byPrefix.put(key(r.prefix(), r.length()), nextHops.get(r.nextHop()));
+        }
+        int added = 0;
+        int replaced = 0;
+        int withdrawn = 0;
+        int ignored = 0;
+        for (final RouteUpdate u : updates) {
+            final long key = key(u.prefix(), u.length());
+            if (u.action() == RouteUpdate.Action.ADD) {
+                if (byPrefix.put(key, new NextHop(0, u.kind(), u.gateway(), u.device())) == null) {
+                    added++;
+                } else {
+                    replaced++;
+                }
+            } else if (byPrefix.remove(key) != null) {
+                withdrawn++;
+            } else {
+                ignored++;
+            }
+        }
+        final Builder builder = builder();
+        byPrefix.forEach((key, nh) -> builder.add((int) (long) key, (int) (key >>> 32),
+                builder.nextHop(nh.kind(), nh.gateway(), nh.device())));
+        if (result != null) {
+            result[0] = added;
+            result[1] = replaced;
+            result[2] = withdrawn;
+            result[3] = ignored;
+        }
+        return builder.build();
+    }
+
+    private static long key(final int prefix, final int length) {
+        return ((long) length << 32) | (prefix & 0xFFFF_FFFFL);
+    }
+
     /** Number of routes per prefix length, index 0..32. */
     public int[] lengthHistogram() {
         final int[] histogram = new int[33];

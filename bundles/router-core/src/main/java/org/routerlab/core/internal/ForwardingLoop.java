@@ -11,7 +11,6 @@ import org.routerlab.api.nic.NicSession;
 import org.routerlab.api.nic.PortInfo;
 import org.routerlab.api.packet.PacketBatch;
 import org.routerlab.api.packet.PacketView;
-import org.routerlab.api.route.RouteTable;
 import org.routerlab.api.trace.TraceLevel;
 import org.routerlab.api.trace.TraceSink;
 
@@ -42,8 +41,8 @@ final class ForwardingLoop {
     private final long[] portMac;
     private final int portCount;
     private final DmaStrategy strategy;
-    private final RouteTable table;
-    private final ResolvedNextHops nextHops;
+    /** Replaced by the control plane (RCU-style); read once per burst. */
+    private volatile RoutingState routing;
     private final int[] localAddresses;
     private final EngineCounters counters;
     private TraceSink trace;
@@ -70,8 +69,8 @@ final class ForwardingLoop {
     private volatile long endNanos;
     private long nextSnapshotNanos;
 
-    ForwardingLoop(final NicSession session, final DmaStrategy strategy, final RouteTable table,
-            final ResolvedNextHops nextHops, final EngineCounters counters, final TraceSink trace, final int burst,
+    ForwardingLoop(final NicSession session, final DmaStrategy strategy, final RoutingState routing,
+            final EngineCounters counters, final TraceSink trace, final int burst,
             final long durationNanos, final boolean boundedByPackets) {
         this.session = session;
         final List<NicPort> list = session.ports();
@@ -91,8 +90,7 @@ final class ForwardingLoop {
             }
         }
         this.strategy = strategy;
-        this.table = table;
-        this.nextHops = nextHops;
+        this.routing = routing;
         this.counters = counters;
         this.trace = trace;
         this.traceBursts = trace.level().includes(TraceLevel.BURST);
@@ -117,6 +115,35 @@ final class ForwardingLoop {
     void trace(final TraceSink sink) {
         this.trace = sink;
         this.traceBursts = sink.level().includes(TraceLevel.BURST);
+    }
+
+    RoutingState routing() {
+        return routing;
+    }
+
+    /** Publishes {@code next} for the following bursts and returns the state it replaces. Control plane. */
+    RoutingState publish(final RoutingState next) {
+        final RoutingState previous = routing;
+        routing = next;
+        return previous;
+    }
+
+    /**
+     * Waits until no burst can still be using a state replaced before this call: two cycle boundaries have passed
+     * (a burst in progress at publish time belongs to the first), or the loop has ended.
+     */
+    void awaitGracePeriod() throws InterruptedException {
+        final long start = counters.get(RouterCounter.CYCLES);
+        while (endNanos == 0 && startNanos != 0 && counters.get(RouterCounter.CYCLES) < start + 2) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    boolean ended() {
+        return endNanos != 0;
     }
 
     void requestStop() {
@@ -213,9 +240,10 @@ final class ForwardingLoop {
             dropped.addFrom(rx, i);
         }
 
-        table.lookupBulk(addresses, lookedUp, candidates);
+        final RoutingState routing = this.routing;
+        routing.table().lookupBulk(addresses, lookedUp, candidates);
 
-        final ResolvedNextHops hops = this.nextHops;
+        final ResolvedNextHops hops = routing.hops();
         final int hopCount = hops.size();
         for (int j = 0; j < candidates; j++) {
             final int i = slotOf[j];

@@ -37,7 +37,10 @@ import org.routerlab.api.nic.NicBackend;
 import org.routerlab.api.nic.NicPort;
 import org.routerlab.api.nic.NicSession;
 import org.routerlab.api.nic.PortInfo;
+import org.routerlab.api.engine.RouteUpdateResult;
+import org.routerlab.api.route.NextHop;
 import org.routerlab.api.route.RouteSet;
+import org.routerlab.api.route.RouteUpdate;
 import org.routerlab.api.route.RouteTable;
 import org.routerlab.api.route.RoutingAlgorithm;
 import org.routerlab.api.trace.TraceSink;
@@ -201,8 +204,8 @@ public final class RouterEngine implements EngineControl {
                     buildNanos);
             run = new Run(settings, Map.copyOf(config), session, strategy, counters, routes.size(), nic, dma,
                     routing, store);
-            run.loop = new ForwardingLoop(session, strategy, table, hops, counters, NoTrace.INSTANCE,
-                    settings.burst(), limits.durationNanos(), limits.maxPackets() > 0);
+            run.loop = new ForwardingLoop(session, strategy, new RoutingState(table, hops, routes), counters,
+                    NoTrace.INSTANCE, settings.burst(), limits.durationNanos(), limits.maxPackets() > 0);
             run.header = header;
         } catch (Exception | Error e) {
             session.close();
@@ -261,6 +264,58 @@ public final class RouterEngine implements EngineControl {
         addInfos(list, algorithms, run == null ? null : run.routing.name());
         addInfos(list, traceStores, run == null || run.store == null ? null : run.store.name());
         return list;
+    }
+
+    @Override
+    public RouteUpdateResult updateRoutes(final List<RouteUpdate> updates) throws Exception {
+        final Run run = runningRun();
+        synchronized (run) {
+            final int[] counts = new int[4];
+            final RouteSet next = run.loop.routing().routes().apply(updates, counts);
+            return run.publish(next, counts);
+        }
+    }
+
+    @Override
+    public RouteUpdateResult replaceRoutes(final Path file) throws Exception {
+        final Run run = runningRun();
+        final Path resolved = home.resolve(file).toAbsolutePath().normalize();
+        synchronized (run) {
+            final List<NicPort> ports = run.session.ports();
+            final RouteSet parsed = RouteLoader.parse(resolved,
+                    RouteLoader.defaultGateways(ports.stream().map(NicPort::info).toList()));
+            final RouteSet next = RouteLoader.withConnected(parsed, ports);
+            final RoutingState current = run.loop.routing();
+            final int[] counts = {0, 0, 0, 0};
+            counts[0] = next.size();
+            counts[2] = current.routes().size();
+            return run.publish(next, counts);
+        }
+    }
+
+    @Override
+    public RouteSet routes() {
+        final Run run = current;
+        return run == null || run.loop == null ? RouteSet.empty() : run.loop.routing().routes();
+    }
+
+    @Override
+    public NextHop lookup(final int address) {
+        final Run run = current;
+        if (run == null || run.loop == null) {
+            return null;
+        }
+        final RoutingState state = run.loop.routing();
+        final int id = state.table().lookup(address);
+        return id < 0 || id >= state.routes().nextHops().size() ? null : state.routes().nextHop(id);
+    }
+
+    private Run runningRun() {
+        final Run run = current;
+        if (run == null || run.state() != EngineState.RUNNING || run.loop == null) {
+            throw new IllegalStateException("no run in progress: route updates apply to a running router");
+        }
+        return run;
     }
 
     @Override
@@ -334,7 +389,7 @@ public final class RouterEngine implements EngineControl {
         }
     }
 
-    /** One run: what was selected, the loop, and the result. */
+    /** One run: what was selected, the loop, and the result. Route updates synchronize on it. */
     private static final class Run {
         final RunSettings settings;
         final Map<String, String> config;
@@ -409,11 +464,38 @@ public final class RouterEngine implements EngineControl {
                 } finally {
                     trace.close();
                     session.close();
+                    synchronized (this) {
+                        loop.routing().table().close();
+                    }
                 }
             } finally {
                 done = true;
                 finished.countDown();
             }
+        }
+
+        /**
+         * Builds a table for {@code next} off the data path, publishes it, waits out the grace period and releases
+         * the replaced table. Caller holds this run's lock.
+         */
+        RouteUpdateResult publish(final RouteSet next, final int[] counts) throws Exception {
+            final List<NicPort> ports = session.ports();
+            final ResolvedNextHops hops = ResolvedNextHops.resolve(next, ports);
+            final RoutingState current = loop.routing();
+            final long buildStart = System.nanoTime();
+            final RouteTable table = routing.service().update(current.table(), next);
+            final long built = System.nanoTime();
+            final RoutingState previous = loop.publish(new RoutingState(table, hops, next));
+            loop.awaitGracePeriod();
+            final long published = System.nanoTime();
+            if (previous.table() != table) {
+                previous.table().close();
+            }
+            LOG.info("routes updated: +{} ~{} -{} ({} ignored), {} routes, build {} us, grace {} us", counts[0],
+                    counts[1], counts[2], counts[3], next.size(), (built - buildStart) / 1000,
+                    (published - built) / 1000);
+            return new RouteUpdateResult(counts[0], counts[1], counts[2], counts[3], next.size(),
+                    built - buildStart, published - built);
         }
 
         RouterStatus status() {
@@ -427,7 +509,7 @@ public final class RouterEngine implements EngineControl {
                     counters.get(RouterCounter.PACKETS_RX), counters.get(RouterCounter.PACKETS_TX),
                     counters.get(RouterCounter.BYTES_RX), counters.get(RouterCounter.BYTES_TX), counters.drops(),
                     session.platform().counters().snapshot(), ports, l == null ? 0 : l.wallNanos(),
-                    session.modeledNanos(), routeCount,
+                    session.modeledNanos(), l == null ? routeCount : l.routing().routes().size(),
                     finishedRun ? finalOutstanding : strategy.buffersOutstanding(),
                     finishedRun ? finalLiveMappings : -1, session.packetsOffered(), error, trace.writtenRecords());
         }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,5 +200,44 @@ class RouterEngineTest {
             assertTrue(System.nanoTime() < deadline, "no progress");
             Thread.onSpinWait();
         }
+    }
+
+    @Test
+    void shouldApplyRouteUpdatesWhileForwardingWithoutLosingAPacket() throws Exception {
+        engine.start(new RunLimits(0, 3_000_000), Map.of("rate", "500000"));
+        try {
+            awaitPackets(200_000);
+            final int dst = org.routerlab.api.packet.Ipv4Address.parse("172.16.5.77");
+            assertEquals("10.1.0.2", engine.lookup(dst).describe());
+            for (int round = 0; round < 20; round++) {
+                final var r = engine.updateRoutes(List.of(
+                        org.routerlab.api.route.RouteUpdateParser.parseLine("withdraw 172.16.5.0/24"),
+                        org.routerlab.api.route.RouteUpdateParser.parseLine("add 172.17.0.0/16 via 10.1.0.2")));
+                assertEquals(1, r.withdrawn() + r.ignored());
+                assertEquals("10.0.0.2", engine.lookup(dst).describe(), "withdrawal exposes the /12");
+                engine.updateRoutes(List.of(
+                        org.routerlab.api.route.RouteUpdateParser.parseLine("add 172.16.5.0/24 via 10.1.0.2")));
+                assertEquals("10.1.0.2", engine.lookup(dst).describe());
+            }
+            final Path other = dir.resolve("other.routes");
+            Files.writeString(other, "0.0.0.0/0 via 10.1.0.2\n");
+            final var replaced = engine.replaceRoutes(other);
+            assertEquals(3, replaced.routes(), "default + two connected");
+            assertEquals("10.1.0.2", engine.lookup(org.routerlab.api.packet.Ipv4Address.parse("8.8.8.8")).describe());
+        } finally {
+            assertTrue(engine.awaitFinished(Duration.ofSeconds(60)));
+        }
+        final RouterStatus s = engine.status();
+        assertEquals(EngineState.FINISHED, s.state(), () -> String.valueOf(s.error()));
+        final long missed = s.ports().values().stream().mapToLong(m -> m.get("rx_missed")).sum();
+        assertEquals(3_000_000, s.packetsRx() + missed, "offered = rx + rx_missed");
+        assertEquals(s.packetsRx(), s.packetsTx() + s.totalDrops(), "rx = tx + drops across 41 table swaps");
+        assertEquals(0, s.liveMappings());
+        assertEquals(0, s.drops().get("bad-next-hop"));
+    }
+
+    @Test
+    void shouldRefuseRouteUpdatesWhenNotRunning() {
+        assertThrows(IllegalStateException.class, () -> engine.updateRoutes(List.of()));
     }
 }
