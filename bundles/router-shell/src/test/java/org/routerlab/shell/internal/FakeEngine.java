@@ -75,6 +75,27 @@ final class FakeEngine implements EngineControl {
     }
 
     @Override
+    public org.routerlab.api.engine.RouteUpdateResult updateRoutes(
+            final java.util.List<org.routerlab.api.route.RouteUpdate> updates) {
+        throw new IllegalStateException("no run in progress: route updates apply to a running router");
+    }
+
+    @Override
+    public org.routerlab.api.engine.RouteUpdateResult replaceRoutes(final java.nio.file.Path file) {
+        throw new IllegalStateException("no run in progress: route updates apply to a running router");
+    }
+
+    @Override
+    public org.routerlab.api.route.RouteSet routes() {
+        return org.routerlab.api.route.RouteSet.empty();
+    }
+
+    @Override
+    public org.routerlab.api.route.NextHop lookup(final int address) {
+        return null;
+    }
+
+    @Override
     public Map<String, String> configuration() {
         return Map.of("nic", "emulated", "dma", "per-packet", "routing", "binary-trie", "routes",
                 "routes/default.routes");
