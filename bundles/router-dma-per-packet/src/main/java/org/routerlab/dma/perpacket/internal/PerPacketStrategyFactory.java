@@ -5,13 +5,16 @@ import org.osgi.service.component.annotations.Component;
 import org.routerlab.api.dma.DmaStrategy;
 import org.routerlab.api.dma.DmaStrategyFactory;
 import org.routerlab.api.nic.NicBackend;
+import org.routerlab.dma.perpacket.ClassicDriverStrategy;
 
 /** Registers the classic per-packet strategy as {@code dma=per-packet}. */
 @Component(service = DmaStrategyFactory.class, property = NicBackend.NAME_PROPERTY + "=per-packet")
 public final class PerPacketStrategyFactory implements DmaStrategyFactory {
+    static final String NAME = "per-packet";
+
     @Override
     public String name() {
-        return PerPacketStrategy.NAME;
+        return NAME;
     }
 
     @Override
@@ -21,6 +24,6 @@ public final class PerPacketStrategyFactory implements DmaStrategyFactory {
 
     @Override
     public DmaStrategy create(final Map<String, String> config) {
-        return new PerPacketStrategy();
+        return new ClassicDriverStrategy(NAME, 1);
     }
 }

@@ -1,8 +1,10 @@
-package org.routerlab.dma.perpacket.internal;
+package org.routerlab.dma.perpacket;
 
 import java.util.List;
 import org.routerlab.api.dma.DmaContext;
 import org.routerlab.api.dma.DmaStrategy;
+import org.routerlab.api.dma.RxReclaim;
+import org.routerlab.api.dma.TransmitMappings;
 import org.routerlab.api.nic.NicPort;
 import org.routerlab.api.packet.PacketBatch;
 import org.routerlab.api.platform.DmaDirection;
@@ -13,10 +15,15 @@ import org.routerlab.api.platform.DmaPlatform;
  * and mapped {@code FROM_DEVICE} (whole buffer, like ixgbevf's {@code rx_buf_len}) when it is posted and unmapped
  * when its frame is received; every transmitted frame is mapped {@code TO_DEVICE} for the egress device before
  * transmit and unmapped and freed at tx completion. Two mappings per forwarded packet, nothing reused.
- * {@inheritDoc}
+ *
+ * <p>The refill group is the one knob: {@code per-packet} posts every free descriptor each cycle (group 1, one
+ * tail write per refill); ixgbevf 2.0 ({@code batch-16}) waits until 16 descriptors are free and posts them with
+ * one tail write per group of 16 ({@code IXGBEVF_RX_BUFFER_WRITE}). Exported so the {@code batch-16} bundle reuses
+ * it rather than copying it.
  */
-final class PerPacketStrategy implements DmaStrategy {
-    static final String NAME = "per-packet";
+public final class ClassicDriverStrategy implements DmaStrategy {
+    private final String name;
+    private final int refillGroup;
 
     private DmaPlatform platform;
     private NicPort[] ports;
@@ -24,9 +31,21 @@ final class PerPacketStrategy implements DmaStrategy {
     private PacketBatch reclaimed;
     private long outstanding;
 
+    /**
+     * @param name the plug-in name this instance reports
+     * @param refillGroup descriptors posted per tail write; refill waits until that many are free (1 = post all)
+     */
+    public ClassicDriverStrategy(final String name, final int refillGroup) {
+        if (refillGroup < 1 || refillGroup > 4096) {
+            throw new IllegalArgumentException("dma.batch=" + refillGroup + " must be in 1..4096");
+        }
+        this.name = name;
+        this.refillGroup = refillGroup;
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
@@ -44,11 +63,32 @@ final class PerPacketStrategy implements DmaStrategy {
 
     @Override
     public int refill(final NicPort port) {
+        final int group = refillGroup;
+        int free = port.rxFreeSlots();
+        if (group > 1) {
+            free -= free % group;
+        }
+        int posted = 0;
+        while (posted < free) {
+            final int chunk = group == 1 ? free : group;
+            final int n = post(port, chunk);
+            posted += n;
+            if (n > 0) {
+                port.commitRx();
+            }
+            if (n < chunk) {
+                break;
+            }
+        }
+        return posted;
+    }
+
+    /** Allocates, maps and posts up to {@code count} buffers; returns how many. */
+    private int post(final NicPort port, final int count) {
         final DmaPlatform p = platform;
         final int device = port.info().device();
-        final int free = port.rxFreeSlots();
         int posted = 0;
-        for (; posted < free; posted++) {
+        for (; posted < count; posted++) {
             final int buffer = p.allocate();
             if (buffer == DmaPlatform.NO_BUFFER) {
                 break;
@@ -60,9 +100,6 @@ final class PerPacketStrategy implements DmaStrategy {
             }
             port.postRx(buffer, dma);
             outstanding++;
-        }
-        if (posted > 0) {
-            port.commitRx();
         }
         return posted;
     }
@@ -80,57 +117,31 @@ final class PerPacketStrategy implements DmaStrategy {
 
     @Override
     public int prepareTransmit(final NicPort egress, final PacketBatch batch) {
-        final DmaPlatform p = platform;
-        final int device = egress.info().device();
-        final int n = batch.size();
-        int ready = 0;
-        for (int i = 0; i < n; i++) {
-            final int buffer = batch.buffer(i);
-            final int offset = (int) (batch.offset(i) - p.bufferOffset(buffer));
-            final long dma = p.map(device, buffer, offset, batch.length(i), DmaDirection.TO_DEVICE);
-            if (dma == DmaPlatform.MAP_FAILED) {
-                batch.dma(i, PacketBatch.NO_DMA);
-            } else {
-                batch.dma(i, dma);
-                ready++;
-            }
-        }
-        return ready;
+        return TransmitMappings.map(platform, egress, batch);
     }
 
     @Override
     public void onTransmitted(final NicPort port, final PacketBatch completed) {
-        final DmaPlatform p = platform;
-        final int device = port.info().device();
-        final int n = completed.size();
-        for (int i = 0; i < n; i++) {
-            p.unmap(device, completed.dma(i), completed.length(i), DmaDirection.TO_DEVICE);
-            p.free(completed.buffer(i));
-        }
-        outstanding -= n;
+        TransmitMappings.unmap(platform, port, completed);
+        freeAll(completed);
     }
 
     @Override
     public void release(final PacketBatch dropped) {
-        final DmaPlatform p = platform;
-        final int n = dropped.size();
-        for (int i = 0; i < n; i++) {
-            p.free(dropped.buffer(i));
-        }
-        outstanding -= n;
+        freeAll(dropped);
     }
 
     @Override
     public void releaseUnsent(final NicPort egress, final PacketBatch unsent) {
+        TransmitMappings.unmap(platform, egress, unsent);
+        freeAll(unsent);
+    }
+
+    private void freeAll(final PacketBatch batch) {
         final DmaPlatform p = platform;
-        final int device = egress.info().device();
-        final int n = unsent.size();
+        final int n = batch.size();
         for (int i = 0; i < n; i++) {
-            final long dma = unsent.dma(i);
-            if (dma != PacketBatch.NO_DMA) {
-                p.unmap(device, dma, unsent.length(i), DmaDirection.TO_DEVICE);
-            }
-            p.free(unsent.buffer(i));
+            p.free(batch.buffer(i));
         }
         outstanding -= n;
     }
@@ -140,16 +151,10 @@ final class PerPacketStrategy implements DmaStrategy {
         final DmaPlatform p = platform;
         for (final NicPort port : ports) {
             final int device = port.info().device();
-            int n;
-            do {
-                reclaimed.clear();
-                n = port.reclaimRx(reclaimed, reclaimed.capacity());
-                for (int i = 0; i < n; i++) {
-                    p.unmap(device, reclaimed.dma(i), bufferSize, DmaDirection.FROM_DEVICE);
-                    p.free(reclaimed.buffer(i));
-                }
-                outstanding -= n;
-            } while (n > 0);
+            outstanding -= RxReclaim.drain(port, reclaimed, (buffer, dma) -> {
+                p.unmap(device, dma, bufferSize, DmaDirection.FROM_DEVICE);
+                p.free(buffer);
+            });
         }
     }
 

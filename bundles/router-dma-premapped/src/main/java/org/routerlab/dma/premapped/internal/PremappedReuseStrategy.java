@@ -1,0 +1,247 @@
+package org.routerlab.dma.premapped.internal;
+
+import java.util.List;
+import org.routerlab.api.dma.DmaContext;
+import org.routerlab.api.dma.DmaStrategy;
+import org.routerlab.api.dma.RxReclaim;
+import org.routerlab.api.nic.NicPort;
+import org.routerlab.api.packet.PacketBatch;
+import org.routerlab.api.platform.DeviceAccess;
+import org.routerlab.api.platform.DmaDirection;
+import org.routerlab.api.platform.DmaPlatform;
+
+/**
+ * The 2012 paper's proposal. At attach, each port gets {@code dma.rings} rings of {@code dma.ring.size} buffers
+ * (default: the port's rx ring size), allocated and mapped once ({@code BIDIRECTIONAL}, for that port's device).
+ * The device fills the active ring; when every buffer of the active ring has been handed out, the next ring takes
+ * its place (a rotation). A received buffer is the forwarder's, with its access rights; it is transmitted from the
+ * very buffer it arrived in: on another port only that port's device is granted read access (no new mapping, no
+ * copy); on its own port the existing mapping already allows it. After tx completion the grant is revoked and the
+ * buffer goes back to its own ring.
+ *
+ * <p>Egress lag and drops: a buffer returns to its ring when its transmission completes or the packet is dropped,
+ * whatever ring is active. Rotation never waits for a ring to be complete: it posts what the next ring has, and if
+ * every ring is empty (all buffers in flight), it posts nothing this cycle and the device counts {@code rx_missed}
+ * — backpressure, never a stall or a leak. Mappings are torn down once, at detach.
+ * <pre>
+ *   per buffer b:  owner port · owner ring · premapped handle · device granted (or -1)
+ *   per port p:    rings[p][r] = stack of free buffers · active[p]
+ * </pre>
+ */
+final class PremappedReuseStrategy implements DmaStrategy {
+    private final String name;
+    private final int ringCount;
+    private final int configuredRingSize;
+
+    private DmaPlatform platform;
+    private NicPort[] ports;
+    private int bufferSize;
+    private int[] ownerPort;
+    private int[] ownerRing;
+    private long[] handle;
+    private int[] granted;
+    private int[][][] rings;
+    private int[][] ringTop;
+    private int[] active;
+    private PacketBatch scratch;
+    private long allocated;
+    private long rotations;
+
+    PremappedReuseStrategy(final String name, final int ringCount, final int ringSize) {
+        this.name = name;
+        this.ringCount = ringCount;
+        this.configuredRingSize = ringSize;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void attach(final DmaContext context) {
+        platform = context.platform();
+        final List<NicPort> list = context.ports();
+        ports = list.toArray(new NicPort[0]);
+        bufferSize = platform.bufferSize();
+        final int buffers = platform.bufferCount();
+        ownerPort = new int[buffers];
+        ownerRing = new int[buffers];
+        handle = new long[buffers];
+        granted = new int[buffers];
+        java.util.Arrays.fill(granted, -1);
+        rings = new int[ports.length][][];
+        ringTop = new int[ports.length][ringCount];
+        active = new int[ports.length];
+        int maxRing = 1;
+        long needed = 0;
+        for (final NicPort port : ports) {
+            final int size = configuredRingSize > 0 ? configuredRingSize : port.rxRingSize();
+            maxRing = Math.max(maxRing, size);
+            needed += (long) size * ringCount;
+        }
+        if (needed > platform.freeBuffers()) {
+            throw new IllegalArgumentException("dma.rings=" + ringCount + " x ring size x " + ports.length
+                    + " ports needs " + needed + " buffers, the platform has " + platform.freeBuffers()
+                    + " free (raise nic.buffers or lower dma.ring.size)");
+        }
+        scratch = new PacketBatch(Math.min(maxRing, 4096));
+        for (int p = 0; p < ports.length; p++) {
+            final int size = configuredRingSize > 0 ? configuredRingSize : ports[p].rxRingSize();
+            final int device = ports[p].info().device();
+            rings[p] = new int[ringCount][size];
+            for (int r = 0; r < ringCount; r++) {
+                for (int i = 0; i < size; i++) {
+                    final int b = platform.allocate();
+                    final long h = b == DmaPlatform.NO_BUFFER ? DmaPlatform.MAP_FAILED
+                            : platform.map(device, b, 0, bufferSize, DmaDirection.BIDIRECTIONAL);
+                    if (h == DmaPlatform.MAP_FAILED) {
+                        if (b != DmaPlatform.NO_BUFFER) {
+                            platform.free(b);
+                        }
+                        detach();
+                        throw new IllegalStateException("premapping ring " + r + " of port "
+                                + ports[p].info().name() + " failed at buffer " + i + " (mapping resources exhausted)");
+                    }
+                    allocated++;
+                    ownerPort[b] = p;
+                    ownerRing[b] = r;
+                    handle[b] = h;
+                    rings[p][r][ringTop[p][r]++] = b;
+                }
+            }
+        }
+    }
+
+    @Override
+    public int refill(final NicPort port) {
+        final int p = port.info().index();
+        final int free = port.rxFreeSlots();
+        final int[][] portRings = rings[p];
+        final int[] tops = ringTop[p];
+        int ring = active[p];
+        int posted = 0;
+        int emptyRingsSeen = 0;
+        while (posted < free) {
+            if (tops[ring] == 0) {
+                // The active ring is all handed out: the next premapped ring takes its place.
+                if (++emptyRingsSeen == ringCount) {
+                    break;
+                }
+                ring = ring + 1 == ringCount ? 0 : ring + 1;
+                rotations++;
+                continue;
+            }
+            final int b = portRings[ring][--tops[ring]];
+            port.postRx(b, handle[b]);
+            posted++;
+        }
+        active[p] = ring;
+        if (posted > 0) {
+            port.commitRx();
+        }
+        return posted;
+    }
+
+    @Override
+    public void onReceive(final NicPort port, final PacketBatch received) {
+        // Nothing per packet: the buffer stays mapped and is the forwarder's until it goes back to its ring.
+    }
+
+    @Override
+    public int prepareTransmit(final NicPort egress, final PacketBatch batch) {
+        final DmaPlatform p = platform;
+        final int egressPort = egress.info().index();
+        final int device = egress.info().device();
+        final int n = batch.size();
+        int ready = 0;
+        for (int i = 0; i < n; i++) {
+            final int b = batch.buffer(i);
+            final long offset = batch.offset(i) - p.bufferOffset(b);
+            long base = handle[b];
+            if (ownerPort[b] != egressPort) {
+                base = p.grant(device, b, DeviceAccess.READ);
+                if (base != DmaPlatform.MAP_FAILED) {
+                    granted[b] = device;
+                }
+            }
+            if (base == DmaPlatform.MAP_FAILED) {
+                batch.dma(i, PacketBatch.NO_DMA);
+            } else {
+                batch.dma(i, base + offset);
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    @Override
+    public void onTransmitted(final NicPort port, final PacketBatch completed) {
+        giveBack(completed);
+    }
+
+    @Override
+    public void release(final PacketBatch dropped) {
+        giveBack(dropped);
+    }
+
+    @Override
+    public void releaseUnsent(final NicPort egress, final PacketBatch unsent) {
+        giveBack(unsent);
+    }
+
+    /** Revokes any grant and returns each buffer to its own ring. */
+    private void giveBack(final PacketBatch batch) {
+        final DmaPlatform p = platform;
+        final int n = batch.size();
+        for (int i = 0; i < n; i++) {
+            push(p, batch.buffer(i));
+        }
+    }
+
+    private void push(final DmaPlatform p, final int b) {
+        final int device = granted[b];
+        if (device >= 0) {
+            p.revoke(device, b);
+            granted[b] = -1;
+        }
+        final int port = ownerPort[b];
+        final int ring = ownerRing[b];
+        rings[port][ring][ringTop[port][ring]++] = b;
+    }
+
+    @Override
+    public void detach() {
+        if (rings == null) {
+            return;
+        }
+        final DmaPlatform p = platform;
+        for (final NicPort port : ports) {
+            RxReclaim.drain(port, scratch, (buffer, dma) -> push(p, buffer));
+        }
+        for (int port = 0; port < rings.length; port++) {
+            if (rings[port] == null) {
+                continue;
+            }
+            final int device = ports[port].info().device();
+            for (int r = 0; r < ringCount; r++) {
+                while (ringTop[port][r] > 0) {
+                    final int b = rings[port][r][--ringTop[port][r]];
+                    p.unmap(device, handle[b], bufferSize, DmaDirection.BIDIRECTIONAL);
+                    p.free(b);
+                    allocated--;
+                }
+            }
+        }
+    }
+
+    @Override
+    public long buffersOutstanding() {
+        return allocated;
+    }
+
+    /** Ring rotations so far (for tests and, later, traces). */
+    long rotations() {
+        return rotations;
+    }
+}
