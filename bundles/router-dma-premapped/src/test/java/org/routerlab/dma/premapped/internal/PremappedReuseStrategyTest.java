@@ -1,0 +1,40 @@
+package org.routerlab.dma.premapped.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.routerlab.api.platform.PlatformOp;
+import org.routerlab.testkit.dma.StrategyHarness;
+
+class PremappedReuseStrategyTest {
+    @Test
+    void shouldMapOnlyAtAttachAndGrantPerForwardedPacket() throws Exception {
+        final StrategyHarness.Result r = StrategyHarness.run(new PremappedReuseFactory(), Map.of(),
+                StrategyHarness.Scenario.forwarding());
+        // 2 ports x 2 rings x 128 buffers, mapped once each, however many packets went through.
+        assertEquals(512, r.platform().get(PlatformOp.DMA_MAP.key()));
+        assertTrue(r.received() > 10 * 512, "many times more packets than buffers: " + r.received());
+        assertEquals(0, r.platform().get(PlatformOp.COPY.key()), "no copy");
+        // The harness alternates egress between the other port (a grant) and, with 2 ports, the same port.
+        final long grants = r.platform().get(PlatformOp.PERMISSION_GRANT.key());
+        assertTrue(grants > 0 && grants < r.transmitted(), "grants only for the other port: " + grants);
+    }
+
+    @Test
+    void shouldRotateAndHonourTheConfiguredRingGeometry() throws Exception {
+        final StrategyHarness.Result r = StrategyHarness.run(new PremappedReuseFactory(),
+                Map.of("dma.rings", "4", "dma.ring.size", "64"), StrategyHarness.Scenario.forwarding());
+        assertEquals(2 * 4 * 64, r.platform().get(PlatformOp.DMA_MAP.key()));
+    }
+
+    @Test
+    void shouldRejectImpossibleGeometry() {
+        assertThrows(IllegalArgumentException.class, () -> new PremappedReuseFactory().create(Map.of("dma.rings", "1")));
+        assertThrows(IllegalArgumentException.class,
+                () -> StrategyHarness.run(new PremappedReuseFactory(), Map.of("dma.ring.size", "60000"),
+                        StrategyHarness.Scenario.forwarding()));
+    }
+}
