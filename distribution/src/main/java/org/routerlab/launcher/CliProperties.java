@@ -7,7 +7,10 @@ package org.routerlab.launcher;
  * bundle.
  */
 public final class CliProperties {
-    /** {@code run} or {@code plugins}; absent for {@code shell}, where the driver stays inactive. */
+    /**
+     * {@code run}, {@code plugins}, {@code lookup} or {@code routes-stats}; absent for {@code shell}, where the driver
+     * stays inactive.
+     */
     public static final String COMMAND = "routerlab.cli.command";
     /** Run time limit in seconds (decimal); absent for none. */
     public static final String DURATION = "routerlab.cli.duration";
@@ -17,6 +20,8 @@ public final class CliProperties {
     public static final String JSON = "routerlab.cli.json";
     /** Configuration overrides for this run: {@code KEY=VALUE} lines separated by {@code '\n'}. */
     public static final String SET = "routerlab.cli.set";
+    /** {@code true}: {@code lookup} prints its rate on stderr when done. */
+    public static final String TIMING = "routerlab.cli.timing";
     /** Service property ({@code true}) of the {@code java.util.function.IntConsumer} that receives the exit code. */
     public static final String EXIT = "routerlab.cli.exit";
     /** Service property ({@code true}) of the {@code java.io.PrintStream} that is the command's standard output. */

@@ -15,13 +15,15 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 
 /**
- * Runs an {@link Invocation} in an {@link OsgiRuntime}. For {@code run} and {@code plugins} it registers, from the
+ * Runs an {@link Invocation} in an {@link OsgiRuntime}. For every command but {@code shell} it registers, from the
  * system bundle, the exit-code {@link IntConsumer} and the standard-output {@link PrintStream} the command driver of
  * router-shell waits for, then waits for the exit code; for {@code shell} it waits until the shell stops the
  * framework. A shutdown hook (Ctrl-C) stops the framework, which stops the engine, so a run always ends cleanly.
  *
- * <p>With {@code --json}, {@code System.out} is pointed at stderr for the life of the framework, so that nothing
- * but the summary (written to the registered stream, the real stdout) reaches standard output.
+ * <p>With {@code --json}, and for {@code lookup} and {@code routes stats}, {@code System.out} is pointed at stderr for
+ * the life of the framework, so that nothing but the command's output (written to the registered stream, the real
+ * stdout) reaches standard output. {@code lookup} reads {@code System.in} inside the framework; nothing else reads
+ * it, since only the {@code shell} feature has a console.
  */
 public final class FelixSession implements Session {
     /** How long the driver may take to come up (framework started, configuration delivered, engine active). */
@@ -36,7 +38,7 @@ public final class FelixSession implements Session {
     @Override
     public int execute(final Invocation invocation) throws LaunchException {
         final PrintStream stdout = System.out;
-        if (invocation.json()) {
+        if (invocation.exclusiveStdout()) {
             System.setOut(System.err);
         }
         final OsgiRuntime runtime = OsgiRuntime.start(invocation.home(), invocation.features(), invocation.etc(),

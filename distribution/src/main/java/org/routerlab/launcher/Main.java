@@ -20,7 +20,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code router run|shell|plugins}: validates the command line before anything boots, then hands it to a
+ * {@code router run|shell|plugins|lookup|routes stats}: validates the command line before anything boots, then hands it to a
  * {@link Session} (normally {@link FelixSession}). Every error is one line on stderr, prefixed {@code router: };
  * exit code 2 for bad arguments and configuration errors, 1 for runtime failures.
  */
@@ -33,6 +33,9 @@ public final class Main implements Callable<Integer> {
     static final String DEFAULT_FEATURE = "emulated";
     static final String SHELL_FEATURE = "shell";
     static final double DEFAULT_DURATION_SECONDS = 10;
+    /** The driver's command names ({@link CliProperties#COMMAND}). */
+    static final String LOOKUP = "lookup";
+    static final String ROUTES_STATS = "routes-stats";
 
     @Spec
     CommandSpec spec;
@@ -70,10 +73,14 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("run", new RunCommand(session, home));
         cl.addSubcommand("shell", new ShellCommand(session, home));
         cl.addSubcommand("plugins", new PluginsCommand(session, home));
+        cl.addSubcommand("lookup", new LookupCommand(session, home));
+        final CommandLine routes = new CommandLine(new RoutesCommand());
+        routes.addSubcommand("stats", new StatsCommand(session, home));
+        cl.addSubcommand("routes", routes);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, args) -> {
-            final String command = e.getCommandLine() == cl ? "" : " " + e.getCommandLine().getCommandName();
+            final String command = helpPath(e.getCommandLine());
             e.getCommandLine().getErr().println("router: " + FeatureSet.oneLine(e) + " (see 'router help" + command
                     + "')");
             e.getCommandLine().getErr().flush();
@@ -90,6 +97,15 @@ public final class Main implements Callable<Integer> {
             return LaunchException.FAILURE;
         });
         return cl;
+    }
+
+    /** {@code " routes stats"} for the command line of {@code router routes stats}, {@code ""} for the root. */
+    static String helpPath(final CommandLine commandLine) {
+        final StringBuilder path = new StringBuilder();
+        for (CommandLine c = commandLine; c.getParent() != null; c = c.getParent()) {
+            path.insert(0, " " + c.getCommandName());
+        }
+        return path.toString();
     }
 
     /** No command: the usage. */
@@ -214,11 +230,14 @@ public final class Main implements Callable<Integer> {
         private static void resolveRoutes(final Map<String, String> overrides) {
             final String routes = overrides.get(ConfigKeys.ROUTES);
             if (routes != null && !routes.isBlank()) {
-                final Path path = Path.of(routes);
-                if (!path.isAbsolute() && Files.exists(path)) {
-                    overrides.put(ConfigKeys.ROUTES, path.toAbsolutePath().normalize().toString());
-                }
+                overrides.put(ConfigKeys.ROUTES, absoluteIfHere(routes));
             }
+        }
+
+        /** A relative path that exists in the current folder, made absolute; anything else as it is. */
+        static String absoluteIfHere(final String file) {
+            final Path path = Path.of(file);
+            return !path.isAbsolute() && Files.exists(path) ? path.toAbsolutePath().normalize().toString() : file;
         }
 
         /** Adds an option's override; conflicting with a different {@code --set} of the same key is an error. */
@@ -339,6 +358,117 @@ public final class Main implements Callable<Integer> {
                 names.add(SHELL_FEATURE);
             }
             return execute("shell", names, properties, false);
+        }
+    }
+
+    // ---- lookup, routes stats --------------------------------------------------------------------------------------
+
+    /** A command that builds a route table from a route file: {@code --routes FILE}, checked before booting. */
+    abstract static class TableCommand extends Configurable {
+        @Option(names = "--routes", paramLabel = "FILE",
+                description = "Route file (= --set routes=FILE): ip route show format or one CIDR per line, .gz "
+                        + "allowed; relative to the current folder, then the router home. Default: the configured "
+                        + "one (routes/default.routes).")
+        String routes;
+
+        TableCommand(final Session session, final Supplier<Path> home) {
+            super(session, home);
+        }
+
+        /** The {@code --set} overrides with {@code --routes}; a route file given must exist. */
+        Map<String, String> tableOverrides() {
+            if (routes != null && routes.isBlank()) {
+                throw usage("--routes needs a file name");
+            }
+            final Map<String, String> overrides = overrides();
+            if (routes != null) {
+                putOption(overrides, "--routes", ConfigKeys.ROUTES, absoluteIfHere(routes));
+            }
+            final String file = overrides.get(ConfigKeys.ROUTES);
+            if (file != null) {
+                final String option = routes != null ? "--routes " + routes : "--set routes=" + file;
+                if (file.isBlank()) {
+                    throw usage(option + ": no route file");
+                }
+                final Path path = Path.of(file);
+                final Path resolved = path.isAbsolute() ? path : home().resolve(path);
+                if (Files.isDirectory(resolved)) {
+                    throw usage(option + ": is a directory");
+                }
+                if (!Files.isRegularFile(resolved)) {
+                    throw usage(option + ": no such file" + (path.isAbsolute() ? ""
+                            : " (neither in the current folder nor in " + home() + ")"));
+                }
+            }
+            return overrides;
+        }
+    }
+
+    @Command(name = "lookup", description = {
+        "Read IPv4 addresses from standard input, one per line, look each up in the route table built from a route "
+                + "file, and print 'ADDRESS NEXTHOP' per address, in order.",
+        "NEXTHOP is the gateway address, the interface of a connected route (dev IF), 'blackhole' for a blackhole "
+                + "route, and 'unreachable' for an unreachable (or prohibit) route and for an address that no route "
+                + "matches.",
+        "The table is the route file alone: no connected routes of ports are added (a run adds them), and bare "
+                + "prefixes (one CIDR per line) are spread by a hash of the prefix over the 16 gateways 10.255.0.1 .. "
+                + "10.255.0.16. --set routing=NAME picks the routing algorithm.",
+        "Blanks around an address are ignored and blank lines skipped. The first line that is not an address ends "
+                + "the command with 'router: stdin:LINE: not an IPv4 address: TEXT' on stderr and exit code 2, "
+                + "after the lines before it have been printed."}, mixinStandardHelpOptions = true)
+    static final class LookupCommand extends TableCommand {
+        @Option(names = "--timing", description = "When done, print the number of addresses, the time and the rate "
+                + "(addresses/s, and of lookupBulk alone) on stderr.")
+        boolean timing;
+
+        LookupCommand(final Session session, final Supplier<Path> home) {
+            super(session, home);
+        }
+
+        @Override
+        public Integer call() throws LaunchException {
+            final Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(CliProperties.COMMAND, LOOKUP);
+            properties.put(CliProperties.TIMING, Boolean.toString(timing));
+            properties.put(CliProperties.SET, encode(tableOverrides()));
+            return execute(LOOKUP, featuresOr(DEFAULT_FEATURE), properties, false);
+        }
+    }
+
+    @Command(name = "routes", description = "Route table tools: 'router routes stats' (live changes are Gogo "
+            + "commands: router:route in ./router shell).", mixinStandardHelpOptions = true)
+    static final class RoutesCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new ParameterException(spec.commandLine(), "routes needs a subcommand: stats");
+        }
+    }
+
+    @Command(name = "stats", description = {
+        "Parse a route file, build its table with the routing algorithm and print: routes (by next-hop kind), "
+                + "next hops, skipped IPv6 prefixes, parse and build time, the table's memory (bytes and MiB), "
+                + "and routes per prefix length (non-zero lengths only).",
+        "The table is the route file alone, as for 'router lookup' (bare prefixes over 10.255.0.1 .. 10.255.0.16)."},
+            mixinStandardHelpOptions = true)
+    static final class StatsCommand extends TableCommand {
+        @Option(names = "--json", description = "Print one JSON object: routes_file, routing, routes, next_hops, "
+                + "kinds, prefix_lengths, skipped_ipv6, parse_seconds, build_seconds, memory_bytes, memory_mib.")
+        boolean json;
+
+        StatsCommand(final Session session, final Supplier<Path> home) {
+            super(session, home);
+        }
+
+        @Override
+        public Integer call() throws LaunchException {
+            final Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(CliProperties.COMMAND, ROUTES_STATS);
+            properties.put(CliProperties.JSON, Boolean.toString(json));
+            properties.put(CliProperties.SET, encode(tableOverrides()));
+            return execute(ROUTES_STATS, featuresOr(DEFAULT_FEATURE), properties, json);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.routerlab.shell.internal;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.function.IntConsumer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -13,17 +14,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the command of the outer launcher ({@code ./router run|plugins}) inside the framework, where the API types
+ * Runs the command of the outer launcher ({@code ./router run|plugins|lookup|routes stats}) inside the framework, where the API types
  * are at hand. Activates only when the launcher has registered, from the system bundle, an {@link IntConsumer} with
  * {@code routerlab.cli.exit=true} (which receives the exit code) and a {@link PrintStream} with
  * {@code routerlab.cli.stdout=true} (the command's standard output), and once the engine is up. The command and its
  * options are framework properties ({@link CliRequest}); it runs on its own thread. Deactivation (Ctrl-C: the
  * launcher stops the framework) stops a run in progress, and the summary of what ran is still printed.
+ *
+ * <p>{@code lookup} reads {@code System.in}: nothing else in the framework may (the Gogo shell is only in the
+ * {@code shell} feature, which the launcher boots only for {@code ./router shell}).
  */
 @Component(service = {}, immediate = true)
 public final class CliDriver {
     private static final Logger LOG = LoggerFactory.getLogger(CliDriver.class);
     private static final long JOIN_MILLIS = 15_000;
+    private static final long SHORT_JOIN_MILLIS = 1_000;
+    /** The router home: relative route files are resolved against it. */
+    static final String HOME = "routerlab.home";
 
     @Reference(target = "(" + CliRequest.EXIT + "=true)")
     IntConsumer exit;
@@ -36,11 +43,15 @@ public final class CliDriver {
 
     private CommandRunner runner;
     private Thread thread;
+    private String command;
 
     @Activate
     void activate(final BundleContext context) {
-        runner = new CommandRunner(engine, stdout, System.err, () -> countBundles(context, true),
-                () -> countBundles(context, false));
+        command = context.getProperty(CliRequest.COMMAND);
+        final String home = context.getProperty(HOME);
+        runner = new CommandRunner(engine, new ServiceAlgorithms(context),
+                Path.of(home == null || home.isBlank() ? "" : home).toAbsolutePath(), System.in, stdout, System.err,
+                () -> countBundles(context, true), () -> countBundles(context, false));
         thread = new Thread(() -> exit.accept(executeOrFail(context)), "routerlab-cli");
         thread.start();
         LOG.debug("command driver started");
@@ -72,7 +83,8 @@ public final class CliDriver {
     void deactivate() throws InterruptedException {
         if (thread.isAlive()) {
             runner.interrupt();
-            thread.join(JOIN_MILLIS);
+            // A lookup blocked reading a terminal cannot be interrupted: do not hold up Ctrl-C for it.
+            thread.join(CliRequest.RUN.equals(command) ? JOIN_MILLIS : SHORT_JOIN_MILLIS);
         }
         LOG.debug("command driver stopped");
     }

@@ -2,6 +2,7 @@ package org.routerlab.shell.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.routerlab.api.engine.ConfigKeys;
 import org.routerlab.api.engine.RunLimits;
@@ -10,25 +11,34 @@ import org.routerlab.api.engine.RunLimits;
  * The command the outer launcher asked for, read from framework properties (the launcher, module
  * router-distribution, class {@code org.routerlab.launcher.CliProperties}, writes them; keep the names in step):
  * <pre>
- * routerlab.cli.command   run | plugins
+ * routerlab.cli.command   run | plugins | lookup | routes-stats
  * routerlab.cli.duration  seconds (decimal), absent or 0 for no time limit
  * routerlab.cli.packets   packets the traffic source offers before the run ends, absent or 0 for no limit
  * routerlab.cli.json      true for one JSON object on stdout (status lines then go to stderr)
  * routerlab.cli.set       configuration overrides for this run, KEY=VALUE lines separated by '\n'
+ * routerlab.cli.timing    true for a timing line on stderr after a lookup
  * </pre>
  *
- * @param command run or plugins
+ * @param command run, plugins, lookup or routes-stats
  * @param limits when the run ends
  * @param json whether to print JSON
  * @param overrides configuration overrides in the order given; {@code traffic.packets} is added from the packet
  *        limit when absent
+ * @param timing whether {@code lookup} reports its rate on stderr
  */
-record CliRequest(String command, RunLimits limits, boolean json, Map<String, String> overrides) {
+record CliRequest(String command, RunLimits limits, boolean json, Map<String, String> overrides, boolean timing) {
+    static final String RUN = "run";
+    static final String PLUGINS = "plugins";
+    static final String LOOKUP = "lookup";
+    static final String ROUTES_STATS = "routes-stats";
+    static final Set<String> COMMANDS = Set.of(RUN, PLUGINS, LOOKUP, ROUTES_STATS);
+
     static final String COMMAND = "routerlab.cli.command";
     static final String DURATION = "routerlab.cli.duration";
     static final String PACKETS = "routerlab.cli.packets";
     static final String JSON = "routerlab.cli.json";
     static final String SET = "routerlab.cli.set";
+    static final String TIMING = "routerlab.cli.timing";
     /** Service property of the {@code IntConsumer} the launcher registers to receive the exit code. */
     static final String EXIT = "routerlab.cli.exit";
     /** Service property of the {@code PrintStream} the launcher registers as the command's standard output. */
@@ -38,6 +48,10 @@ record CliRequest(String command, RunLimits limits, boolean json, Map<String, St
         overrides = Map.copyOf(overrides);
     }
 
+    CliRequest(final String command, final RunLimits limits, final boolean json, final Map<String, String> overrides) {
+        this(command, limits, json, overrides, false);
+    }
+
     /**
      * Reads the request from {@code properties} (framework properties).
      *
@@ -45,8 +59,9 @@ record CliRequest(String command, RunLimits limits, boolean json, Map<String, St
      */
     static CliRequest from(final Function<String, String> properties) {
         final String command = properties.apply(COMMAND);
-        if (!"run".equals(command) && !"plugins".equals(command)) {
-            throw new IllegalArgumentException(COMMAND + "=" + command + " (expected run or plugins)");
+        if (command == null || !COMMANDS.contains(command)) {
+            throw new IllegalArgumentException(COMMAND + "=" + command + " (expected run, plugins, lookup or "
+                    + "routes-stats)");
         }
         final long durationNanos = durationNanos(properties.apply(DURATION));
         final long packets = count(PACKETS, properties.apply(PACKETS));
@@ -55,7 +70,8 @@ record CliRequest(String command, RunLimits limits, boolean json, Map<String, St
         if (packets > 0) {
             overrides.putIfAbsent(ConfigKeys.TRAFFIC_PACKETS, Long.toString(packets));
         }
-        return new CliRequest(command, new RunLimits(durationNanos, packets), json, overrides);
+        final boolean timing = Boolean.parseBoolean(properties.apply(TIMING));
+        return new CliRequest(command, new RunLimits(durationNanos, packets), json, overrides, timing);
     }
 
     private static long durationNanos(final String value) {

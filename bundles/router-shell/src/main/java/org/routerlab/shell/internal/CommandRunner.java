@@ -1,17 +1,29 @@
 package org.routerlab.shell.internal;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.IntSupplier;
+import org.routerlab.api.engine.ConfigKeys;
 import org.routerlab.api.engine.EngineControl;
 import org.routerlab.api.engine.EngineState;
 import org.routerlab.api.engine.RouterStatus;
 import org.routerlab.api.route.RouteFileException;
+import org.routerlab.api.route.RoutingAlgorithm;
 
 /**
  * Runs one command-line command against the engine and returns its exit code: 0 done, 2 usage or configuration
- * error (bad setting, unknown plug-in, unreadable route file), 1 runtime failure. Errors are one line on
- * {@code err}, prefixed {@code router: }.
+ * error (bad setting, unknown plug-in, unreadable route file, a line of standard input that is not an address),
+ * 1 runtime failure. Errors are one line on {@code err}, prefixed {@code router: }.
+ *
+ * <p>{@code lookup} and {@code routes-stats} do not start the engine: they build a {@link StandaloneTable} from the
+ * route file ({@code routes}, relative to the router home) with the routing algorithm {@code routing} of the
+ * configuration overlaid with the request's overrides.
  *
  * <p>Not thread-safe except {@link #interrupt()}, which another thread may call while {@link #execute} runs.
  */
@@ -23,17 +35,36 @@ final class CommandRunner {
     private static final long SECOND_NANOS = 1_000_000_000L;
     /** How long a run may take to wind down once asked to stop. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final String DEFAULT_ROUTING = "binary-trie";
 
     private final EngineControl engine;
+    private final RoutingAlgorithms algorithms;
+    private final Path home;
+    private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
     private final IntSupplier bundlesActive;
     private final IntSupplier bundlesTotal;
     private volatile boolean interrupted;
 
-    CommandRunner(final EngineControl engine, final PrintStream out, final PrintStream err,
-            final IntSupplier bundlesActive, final IntSupplier bundlesTotal) {
+    /**
+     * @param engine the engine ({@code run}, {@code plugins}; its configuration for {@code lookup} and
+     *        {@code routes-stats})
+     * @param algorithms the routing algorithms that {@code lookup} and {@code routes-stats} build tables with
+     * @param home the router home, which relative route files are resolved against
+     * @param in standard input ({@code lookup} reads addresses from it)
+     * @param out standard output
+     * @param err standard error
+     * @param bundlesActive active bundles, for the run summary
+     * @param bundlesTotal installed bundles, for the run summary
+     */
+    CommandRunner(final EngineControl engine, final RoutingAlgorithms algorithms, final Path home,
+            final InputStream in, final PrintStream out, final PrintStream err, final IntSupplier bundlesActive,
+            final IntSupplier bundlesTotal) {
         this.engine = engine;
+        this.algorithms = algorithms;
+        this.home = home;
+        this.in = in;
         this.out = out;
         this.err = err;
         this.bundlesActive = bundlesActive;
@@ -43,14 +74,92 @@ final class CommandRunner {
     int execute(final CliRequest request) {
         try {
             return switch (request.command()) {
-                case "plugins" -> plugins(request.json());
-                case "run" -> run(request);
+                case CliRequest.PLUGINS -> plugins(request.json());
+                case CliRequest.RUN -> run(request);
+                case CliRequest.LOOKUP -> lookup(request);
+                case CliRequest.ROUTES_STATS -> routesStats(request);
                 default -> error(USAGE, "unknown command '" + request.command() + "'");
             };
         } catch (final RuntimeException e) {
             return error(FAILURE, message(e));
         }
     }
+
+    // ---- lookup, routes stats ------------------------------------------------------------------------------------
+
+    /** A problem with the request (exit code 2), reported as one line. */
+    private static final class Usage extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Usage(final String message) {
+            super(message);
+        }
+    }
+
+    /** Builds the table that {@code lookup} and {@code routes-stats} use: route file and algorithm as configured. */
+    private StandaloneTable table(final CliRequest request) throws Usage, InterruptedException {
+        final Map<String, String> config = new TreeMap<>(engine.configuration());
+        config.putAll(request.overrides());
+        final String routes = config.getOrDefault(ConfigKeys.ROUTES, "").strip();
+        if (routes.isEmpty()) {
+            throw new Usage("no route file: give one with --routes FILE");
+        }
+        final String name = config.getOrDefault(ConfigKeys.ROUTING, DEFAULT_ROUTING).strip();
+        final RoutingAlgorithm algorithm = name.isEmpty() ? null : algorithms.find(name);
+        if (algorithm == null) {
+            throw new Usage(ConfigKeys.ROUTING + "=" + name + ": no such routing algorithm is registered (available: "
+                    + (algorithms.names().isEmpty() ? "none" : String.join(", ", algorithms.names())) + ")");
+        }
+        try {
+            return StandaloneTable.load(home.resolve(routes).toAbsolutePath().normalize(), name, algorithm);
+        } catch (final RouteFileException e) {
+            throw new Usage(message(e));
+        }
+    }
+
+    private int lookup(final CliRequest request) {
+        try (StandaloneTable table = table(request)) {
+            final AddressLookup.Result result = new AddressLookup(table.table()).run(in, out);
+            if (request.timing()) {
+                err.println(String.format(Locale.ROOT, "router: %d addresses in %.3f s: %.3f M addresses/s "
+                        + "(lookupBulk alone %.3f s, %.3f M/s); table %s: %d routes, routing=%s, parsed in %.3f s, "
+                        + "built in %.3f s, %.1f MiB", result.addresses(), result.nanos() / 1e9,
+                        result.addressesPerSecond() / 1e6, result.lookupNanos() / 1e9,
+                        result.lookupNanos() > 0 ? result.addresses() * 1e3 / result.lookupNanos() : 0.0,
+                        table.file(), table.routes().size(), table.algorithm(), table.parseNanos() / 1e9,
+                        table.buildNanos() / 1e9, table.table().memoryBytes() / RouteFormat.MIB));
+                err.flush();
+            }
+            return OK;
+        } catch (final Usage | AddressLookup.MalformedLine e) {
+            return error(USAGE, e.getMessage());
+        } catch (final IOException e) {
+            return error(FAILURE, message(e));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(FAILURE, "interrupted");
+        }
+    }
+
+    private int routesStats(final CliRequest request) {
+        try (StandaloneTable table = table(request)) {
+            final RouteFormat.Stats stats = RouteFormat.Stats.of(table);
+            if (request.json()) {
+                out.println(RouteFormat.statsJson(stats));
+            } else {
+                out.print(RouteFormat.statsText(stats));
+            }
+            out.flush();
+            return OK;
+        } catch (final Usage e) {
+            return error(USAGE, e.getMessage());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(FAILURE, "interrupted");
+        }
+    }
+
+    // ---- plugins, run ----------------------------------------------------------------------------------------------
 
     /** Asks a run in progress to stop; {@link #execute} then prints the summary of what ran and returns. */
     void interrupt() {

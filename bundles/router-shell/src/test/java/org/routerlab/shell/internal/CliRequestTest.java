@@ -36,6 +36,19 @@ class CliRequestTest {
     }
 
     @Test
+    void shouldReadALookupRequest() {
+        final CliRequest request = CliRequest.from(Map.of(CliRequest.COMMAND, "lookup", CliRequest.TIMING, "true",
+                CliRequest.SET, "routes=/tmp/full.txt.gz\nrouting=binary-trie\n")::get);
+
+        assertEquals("lookup", request.command());
+        assertTrue(request.timing());
+        assertFalse(request.json());
+        assertEquals(Map.of("routes", "/tmp/full.txt.gz", "routing", "binary-trie"), request.overrides());
+        assertEquals("routes-stats", CliRequest.from(Map.of(CliRequest.COMMAND, "routes-stats")::get).command());
+        assertFalse(CliRequest.from(Map.of(CliRequest.COMMAND, "routes-stats")::get).timing());
+    }
+
+    @Test
     void shouldKeepAnExplicitTrafficPacketsOverride() {
         final CliRequest request = CliRequest.from(Map.of(CliRequest.COMMAND, "run", CliRequest.PACKETS, "10",
                 CliRequest.SET, "traffic.packets=5")::get);
@@ -60,6 +73,6 @@ class CliRequestTest {
         }
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CliRequest.from(Map.<String, String>of()::get));
-        assertEquals("routerlab.cli.command=null (expected run or plugins)", e.getMessage());
+        assertEquals("routerlab.cli.command=null (expected run, plugins, lookup or routes-stats)", e.getMessage());
     }
 }

@@ -4,21 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.routerlab.api.engine.EngineState;
 import org.routerlab.api.engine.RunLimits;
 import org.routerlab.api.route.RouteFileException;
+import org.routerlab.api.route.RoutingAlgorithm;
 
 class CommandRunnerTest {
     private final FakeEngine engine = new FakeEngine();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final CommandRunner runner = new CommandRunner(engine, new PrintStream(out, true, StandardCharsets.UTF_8),
+    private final CommandRunner runner = new CommandRunner(engine, new NoAlgorithms(), Path.of("."),
+            InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8), () -> 20, () -> 21);
+
+    /** No routing algorithm: run and plugins do not need one. */
+    static final class NoAlgorithms implements RoutingAlgorithms {
+        @Override
+        public RoutingAlgorithm find(final String name) {
+            return null;
+        }
+
+        @Override
+        public List<String> names() {
+            return List.of();
+        }
+    }
 
     private static CliRequest run(final boolean json) {
         return new CliRequest("run", new RunLimits(3_000_000_000L, 0), json, Map.of("seed", "3"));

@@ -1,5 +1,6 @@
 package org.routerlab.shell.internal;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +10,18 @@ import org.routerlab.api.engine.EngineState;
 import org.routerlab.api.engine.PluginInfo;
 import org.routerlab.api.engine.PluginKind;
 import org.routerlab.api.engine.RouterStatus;
+import org.routerlab.api.engine.RouteUpdateResult;
 import org.routerlab.api.engine.RunLimits;
+import org.routerlab.api.route.NextHop;
+import org.routerlab.api.route.RouteFileException;
+import org.routerlab.api.route.RouteFileParser;
+import org.routerlab.api.route.RouteSet;
+import org.routerlab.api.route.RouteUpdate;
 
-/** An engine that finishes after a given number of one-second waits, with a scripted status. */
+/**
+ * An engine that finishes after a given number of one-second waits, with a scripted status, and a route table that
+ * takes live updates while it runs.
+ */
 final class FakeEngine implements EngineControl {
     Exception startFailure;
     int secondsToRun;
@@ -24,6 +34,11 @@ final class FakeEngine implements EngineControl {
     private int waited;
     private boolean running;
     final List<Duration> waits = new ArrayList<>();
+    /** The route table of the current (or last) run. */
+    RouteSet table = RouteSet.empty();
+    Path replacedWith;
+    Map<String, String> configuration = Map.of("nic", "emulated", "dma", "per-packet", "routing", "binary-trie",
+            "routes", "routes/default.routes");
 
     @Override
     public EngineState state() {
@@ -74,30 +89,44 @@ final class FakeEngine implements EngineControl {
                 "0.1.0", true));
     }
 
+    /**
+     * Applies updates to {@link #table} while running, as the engine does (a fresh set, counts from
+     * {@link RouteSet#apply}); build and publish take a scripted 1.5 us and 2 ms.
+     */
     @Override
-    public org.routerlab.api.engine.RouteUpdateResult updateRoutes(
-            final java.util.List<org.routerlab.api.route.RouteUpdate> updates) {
-        throw new IllegalStateException("no run in progress: route updates apply to a running router");
+    public RouteUpdateResult updateRoutes(final List<RouteUpdate> updates) {
+        if (!running) {
+            throw new IllegalStateException("no run in progress: route updates apply to a running router");
+        }
+        final int[] counts = new int[4];
+        table = table.apply(updates, counts);
+        return new RouteUpdateResult(counts[0], counts[1], counts[2], counts[3], table.size(), 1_500, 2_000_000);
     }
 
     @Override
-    public org.routerlab.api.engine.RouteUpdateResult replaceRoutes(final java.nio.file.Path file) {
-        throw new IllegalStateException("no run in progress: route updates apply to a running router");
+    public RouteUpdateResult replaceRoutes(final Path file) throws RouteFileException {
+        if (!running) {
+            throw new IllegalStateException("no run in progress: route updates apply to a running router");
+        }
+        replacedWith = file;
+        final int before = table.size();
+        table = new RouteFileParser(List.of(0x0A000002)).parse(file);
+        return new RouteUpdateResult(table.size(), 0, before, 0, table.size(), 3_000, 4_000);
     }
 
     @Override
-    public org.routerlab.api.route.RouteSet routes() {
-        return org.routerlab.api.route.RouteSet.empty();
+    public RouteSet routes() {
+        return table;
     }
 
     @Override
-    public org.routerlab.api.route.NextHop lookup(final int address) {
-        return null;
+    public NextHop lookup(final int address) {
+        final int id = LinearAlgorithm.match(table, address);
+        return id < 0 ? null : table.nextHop(id);
     }
 
     @Override
     public Map<String, String> configuration() {
-        return Map.of("nic", "emulated", "dma", "per-packet", "routing", "binary-trie", "routes",
-                "routes/default.routes");
+        return configuration;
     }
 }
