@@ -16,9 +16,9 @@ import org.routerlab.api.platform.DmaPlatform;
  * when its frame is received; every transmitted frame is mapped {@code TO_DEVICE} for the egress device before
  * transmit and unmapped and freed at tx completion. Two mappings per forwarded packet, nothing reused.
  *
- * <p>The refill group is the one knob: {@code per-packet} posts every free descriptor each cycle (group 1, one
- * tail write per refill); ixgbevf 2.0 ({@code batch-16}) waits until 16 descriptors are free and posts them with
- * one tail write per group of 16 ({@code IXGBEVF_RX_BUFFER_WRITE}). Exported so the {@code batch-16} bundle reuses
+ * <p>The refill group is the one knob: {@code per-packet} replaces each consumed buffer at once, with its own
+ * tail write (group 1); ixgbevf 2.0 ({@code batch-16}) waits until 16 descriptors are free and posts them with
+ * one tail write per group of 16 ({@code IXGBEVF_RX_BUFFER_WRITE}), 1/16 of the tail writes. Exported so the {@code batch-16} bundle reuses
  * it rather than copying it.
  */
 public final class ClassicDriverStrategy implements DmaStrategy {
@@ -70,7 +70,7 @@ public final class ClassicDriverStrategy implements DmaStrategy {
         }
         int posted = 0;
         while (posted < free) {
-            final int chunk = group == 1 ? free : group;
+            final int chunk = group;
             final int n = post(port, chunk);
             posted += n;
             if (n > 0) {
