@@ -153,11 +153,11 @@ record IxgbevfConfig(List<PortSpec> ports, int packetSize, int flows, long rate,
     /** A capture path: as given if it exists, else relative to the router home. */
     private static Path resolve(final String key, final String value) {
         final Path path = Path.of(value.strip());
-        if (path.isAbsolute() || Files.exists(path)) {
+        if (Files.isRegularFile(path)) {
             return path;
         }
         final String home = System.getProperty("routerlab.home");
-        if (home != null && Files.exists(Path.of(home).resolve(path))) {
+        if (!path.isAbsolute() && home != null && Files.isRegularFile(Path.of(home).resolve(path))) {
             return Path.of(home).resolve(path);
         }
         throw new IllegalArgumentException(key + "=" + value + ": no such file");

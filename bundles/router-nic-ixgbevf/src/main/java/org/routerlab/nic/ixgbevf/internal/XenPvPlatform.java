@@ -30,6 +30,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     static final int GUEST_MFN_BASE = 0x100000;
     /** Machine address of the swiotlb aperture: below 4 GiB, where xen_swiotlb_fixup exchanged it to (costs.md B1). */
     static final long APERTURE_BUS_BASE = 0x1000_0000L;
+    private static final DmaDirection[] DIRECTIONS = DmaDirection.values();
 
     /**
      * Everything the platform is built from.
@@ -363,7 +364,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
                 if (swiotlb.size(head) != length || swiotlb.direction(head) != direction.ordinal()) {
                     throw new IllegalStateException("unmap of handle=0x" + Long.toHexString(handle) + " with length="
                             + length + " direction=" + direction + ", mapped with length=" + swiotlb.size(head)
-                            + " direction=" + DmaDirection.values()[swiotlb.direction(head)]);
+                            + " direction=" + DIRECTIONS[swiotlb.direction(head)]);
                 }
                 buffer = guest.bufferAt(swiotlb.original(head));
             } else {
@@ -588,7 +589,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
                     : FaultLog.Cause.OUT_OF_RANGE);
             return -1;
         }
-        final DmaDirection direction = DmaDirection.values()[swiotlb.direction(head)];
+        final DmaDirection direction = DIRECTIONS[swiotlb.direction(head)];
         final boolean mapped = swiotlb.device(head) == device
                 && (write ? direction.deviceMayWrite() : direction.deviceMayRead());
         if (!mapped) {
