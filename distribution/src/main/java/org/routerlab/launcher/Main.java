@@ -16,6 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = "Software-router experimentation framework on OSGi (Apache Felix).",
         footer = {"", "Run 'router help COMMAND' for the options of a command. Exit codes: 0 ok, 1 runtime failure, "
                 + "2 bad arguments or configuration."},
-        subcommands = CommandLine.HelpCommand.class)
+        subcommands = Main.HelpCommand.class)
 public final class Main implements Callable<Integer> {
     static final String DEFAULT_FEATURE = "emulated";
     static final String SHELL_FEATURE = "shell";
@@ -127,6 +128,42 @@ public final class Main implements Callable<Integer> {
             return (bin == null || bin.getParent() == null ? jar : bin.getParent()).toAbsolutePath().normalize();
         } catch (final URISyntaxException | RuntimeException e) {
             return Path.of("").toAbsolutePath();
+        }
+    }
+
+    /**
+     * {@code router help [COMMAND [SUBCOMMAND]]}: picocli's help command, but it follows a path of subcommands
+     * ({@code router help routes stats}).
+     */
+    @Command(name = "help", helpCommand = true, description = "Show the usage of a command: 'router help run', "
+            + "'router help routes stats'.")
+    static final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Runnable {
+        @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command (and subcommand) to show.")
+        List<String> commands = new ArrayList<>();
+
+        private CommandLine self;
+        private CommandLine.Help.ColorScheme colors;
+        private PrintWriter out;
+
+        @Override
+        public void init(final CommandLine helpCommandLine, final CommandLine.Help.ColorScheme colorScheme,
+                final PrintWriter outWriter, final PrintWriter errWriter) {
+            this.self = helpCommandLine;
+            this.colors = colorScheme;
+            this.out = outWriter;
+        }
+
+        @Override
+        public void run() {
+            CommandLine target = self.getParent();
+            for (final String name : commands) {
+                final CommandLine sub = target.getSubcommands().get(name);
+                if (sub == null) {
+                    throw new ParameterException(target, "no command '" + name + "'");
+                }
+                target = sub;
+            }
+            target.usage(out, colors);
         }
     }
 
@@ -342,6 +379,10 @@ public final class Main implements Callable<Integer> {
     @Command(name = "shell", description = {
         "Boot the router with the Gogo shell: router:status, router:counters, router:plugins, router:start [SECONDS], "
                 + "router:stop; 'lb' lists bundles; Ctrl-D or 'exit 0' leaves.",
+        "The route table of the running router: router:route add ROUTE (e.g. 10.9.0.0/16 via 10.0.0.2), "
+                + "router:route del PREFIX, router:route show [PREFIX], router:route lookup ADDRESS, router:route load "
+                + "FILE (lines 'add ROUTE' / 'withdraw PREFIX'), router:route replace FILE (a route file); changes "
+                + "are published live, with their build and publish times.",
         "--set overrides apply to router:start."}, mixinStandardHelpOptions = true)
     static final class ShellCommand extends Configurable {
         ShellCommand(final Session session, final Supplier<Path> home) {

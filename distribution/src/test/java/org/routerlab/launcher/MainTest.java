@@ -191,6 +191,113 @@ class MainTest {
         assertEquals(Map.of(CliProperties.SET, "seed=2\n", "gosh.args", ""), invocation.properties());
     }
 
+    // ---- lookup, routes stats --------------------------------------------------------------------------------------
+
+    @Test
+    void shouldLookUpInTheConfiguredTableByDefault() {
+        assertEquals(0, run("lookup"));
+
+        final Invocation invocation = invocations.getFirst();
+        assertEquals("lookup", invocation.command());
+        assertEquals(List.of("emulated"), invocation.features());
+        assertEquals(Map.of(CliProperties.COMMAND, "lookup", CliProperties.TIMING, "false", CliProperties.SET, ""),
+                invocation.properties());
+        assertFalse(invocation.json());
+        assertFalse(invocation.interactive());
+        assertTrue(invocation.exclusiveStdout(), "nothing but the lookup lines on stdout");
+    }
+
+    @Test
+    void shouldPassTheRouteFileTheAlgorithmAndTiming() throws IOException {
+        Files.createDirectories(home.resolve("routes"));
+        Files.writeString(home.resolve("routes/full.routes"), "1.0.0.0/24\n");
+
+        assertEquals(0, run("lookup", "--routes", "routes/full.routes", "--set", "routing=poptrie", "--timing"));
+        assertEquals(0, run("lookup", "--routes", "pom.xml"));
+        assertEquals(0, run("lookup", "--routes", home.resolve("routes/full.routes").toString()));
+
+        assertEquals(Map.of(CliProperties.COMMAND, "lookup", CliProperties.TIMING, "true", CliProperties.SET,
+                "routing=poptrie\nroutes=routes/full.routes\n"), invocations.get(0).properties(),
+                "a file of the router home stays relative to it");
+        assertEquals("routes=" + Path.of("pom.xml").toAbsolutePath() + "\n",
+                invocations.get(1).properties().get(CliProperties.SET), "a file here is made absolute");
+        assertEquals("routes=" + home.resolve("routes/full.routes") + "\n",
+                invocations.get(2).properties().get(CliProperties.SET));
+        assertEquals("", err.toString());
+    }
+
+    @Test
+    void shouldRejectAMissingRouteFileBeforeBooting() throws IOException {
+        assertUsageError("router: --routes nope.routes: no such file (neither in the current folder nor in " + home
+                + ") (see 'router help lookup')", "lookup", "--routes", "nope.routes");
+        err.getBuffer().setLength(0);
+        assertUsageError("router: --routes /nonexistent/x.gz: no such file (see 'router help routes stats')",
+                "routes", "stats", "--routes", "/nonexistent/x.gz");
+        err.getBuffer().setLength(0);
+        assertUsageError("router: --set routes=/nonexistent/y: no such file (see 'router help lookup')",
+                "lookup", "--set", "routes=/nonexistent/y");
+        err.getBuffer().setLength(0);
+        assertUsageError("router: --routes " + home + ": is a directory (see 'router help lookup')",
+                "lookup", "--routes", home.toString());
+        err.getBuffer().setLength(0);
+        assertUsageError("router: --routes needs a file name (see 'router help lookup')", "lookup", "--routes", " ");
+    }
+
+    @Test
+    void shouldRejectARouteFileThatContradictsSet() {
+        assertUsageError("router: --routes " + Path.of("pom.xml").toAbsolutePath() + " conflicts with --set "
+                + "routes=/etc/hostname (see 'router help lookup')",
+                "lookup", "--routes", "pom.xml", "--set", "routes=/etc/hostname");
+    }
+
+    @Test
+    void shouldRejectOptionsThatLookupDoesNotHave() {
+        assertUsageError("router: Unknown option: '--json' (see 'router help lookup')", "lookup", "--json");
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("lookup", "--set", "colour=blue"));
+        assertTrue(err.toString().startsWith("router: --set colour: unknown configuration key"), err.toString());
+        assertEquals(List.of(), invocations);
+    }
+
+    @Test
+    void shouldPrintRouteStatistics() {
+        assertEquals(0, run("routes", "stats", "--json", "--set", "routing=dir-24-8"));
+
+        final Invocation invocation = invocations.getFirst();
+        assertEquals("routes-stats", invocation.command());
+        assertEquals(Map.of(CliProperties.COMMAND, "routes-stats", CliProperties.JSON, "true", CliProperties.SET,
+                "routing=dir-24-8\n"), invocation.properties());
+        assertTrue(invocation.json());
+        assertTrue(invocation.exclusiveStdout());
+        assertEquals(0, run("routes", "stats"));
+        assertTrue(invocations.get(1).exclusiveStdout(), "text statistics too");
+    }
+
+    @Test
+    void shouldAskForASubcommandOfRoutes() {
+        assertUsageError("router: routes needs a subcommand: stats (see 'router help routes')", "routes");
+        err.getBuffer().setLength(0);
+        assertUsageError("router: Unknown option: '--fast' (see 'router help routes stats')", "routes", "stats",
+                "--fast");
+        err.getBuffer().setLength(0);
+        assertUsageError("router: Unmatched argument at index 1: 'fly' (see 'router help routes')", "routes", "fly");
+    }
+
+    @Test
+    void shouldPrintHelpForASubcommand() {
+        assertEquals(0, run("help", "routes", "stats"));
+        assertTrue(out.toString().startsWith("Usage: router routes stats "), out.toString());
+        out.getBuffer().setLength(0);
+
+        assertEquals(0, run("help", "lookup"));
+        assertTrue(out.toString().contains("ADDRESS NEXTHOP"), out.toString());
+        assertTrue(out.toString().contains("10.255.0.1 .. 10.255.0.16"), out.toString());
+
+        assertEquals(2, run("help", "routes", "fly"));
+        assertEquals("router: no command 'fly' (see 'router help routes')" + System.lineSeparator(),
+                err.toString());
+    }
+
     @Test
     void shouldReportALaunchFailureAsOneLineWithItsExitCode() {
         session = invocation -> {

@@ -149,8 +149,8 @@ public final class RouteCommands {
             return "no route covers " + what;
         }
         covering.sort(Comparator.comparingInt(Route::length));
-        return RouteFormat.routeLines(set, covering, SHOW_MAX) + covering.size() + " route"
-                + (covering.size() == 1 ? "" : "s") + " cover " + what + " (the last is the longest match)";
+        return RouteFormat.routeLines(set, covering, SHOW_MAX) + (covering.size() == 1 ? "1 route covers " + what
+                : covering.size() + " routes cover " + what + " (the last is the longest match)");
     }
 
     String lookup(final String text) {

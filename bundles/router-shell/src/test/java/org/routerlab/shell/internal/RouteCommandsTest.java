@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.routerlab.api.engine.RunLimits;
 import org.routerlab.api.packet.Ipv4Address;
 import org.routerlab.api.route.NextHop;
 import org.routerlab.api.route.RouteSet;
+import org.routerlab.api.route.RouteUpdate;
 
 /** The Gogo command router:route against an engine that takes live updates. */
 class RouteCommandsTest {
@@ -82,8 +84,8 @@ class RouteCommandsTest {
                 0.0.0.0/0 via 10.0.0.9
                 10.0.0.0/24 dev p0
                 2 routes cover 10.0.0.7/32 (the last is the longest match)""", route("show", "10.0.0.7"));
-        engine.table = engine.table.apply(java.util.List.of(
-                org.routerlab.api.route.RouteUpdate.withdraw(0, 0)), null);
+        engine.table = engine.table.apply(List.of(RouteUpdate.withdraw(0, 0)), null);
+        assertEquals("blackhole 192.0.2.192/26\n1 route covers 192.0.2.192/26", route("show", "192.0.2.192/26"));
         assertEquals("no route covers 8.0.0.0/8", route("show", "8.0.0.0/8"));
     }
 
