@@ -22,6 +22,8 @@ import org.routerlab.api.platform.PlatformOp;
 final class RouterFormat {
     private static final String DMA_MAPS = PlatformOp.DMA_MAP.key();
     private static final String DMA_UNMAPS = PlatformOp.DMA_UNMAP.key();
+    private static final String HYPERCALL_PREFIX = "hypercalls_";
+    private static final String PROFILE = "profile";
 
     private RouterFormat() {
     }
@@ -123,6 +125,16 @@ final class RouterFormat {
         row(out, "dma", String.format(Locale.ROOT, "maps %d  unmaps %d  maps/pkt %.3f  live mappings %d  "
                 + "buffers outstanding %d", platform(s, DMA_MAPS), platform(s, DMA_UNMAPS), mapsPerPacket(s),
                 s.liveMappings(), s.buffersOutstanding()));
+        final String profile = report.configuration().get(PROFILE);
+        if (profile != null) {
+            row(out, "model", String.format(Locale.ROOT, "profile %s  hypercalls/pkt %.3f  bounce B/pkt %.1f  "
+                    + "iotlb invalidations %d  dma faults %d  rx_missed %d  tail writes %d  buffers leaked %d",
+                    profile, perPacket(s, totalHypercalls(s)), perPacket(s, platform(s, PlatformOp.BOUNCE_BYTES.key())),
+                    platform(s, PlatformOp.IOTLB_INVALIDATION.key()), platform(s, PlatformOp.DMA_FAULT.key()),
+                    portTotal(s, PortCounter.RX_MISSED),
+                    portTotal(s, PortCounter.RX_TAIL_WRITES) + portTotal(s, PortCounter.TX_TAIL_WRITES),
+                    buffersLeaked(s)));
+        }
         final StringBuilder platform = new StringBuilder();
         for (final Map.Entry<String, Long> op : platformOrdered(s).entrySet()) {
             if (op.getValue() != 0 && !op.getKey().equals(DMA_MAPS) && !op.getKey().equals(DMA_UNMAPS)) {
@@ -178,6 +190,15 @@ final class RouterFormat {
         json.put("wall_mpps", s.wallMpps());
         json.put("modeled_ns", s.modeledNanos());
         json.put("modeled_mpps", modeledMpps(s));
+        json.put("profile", report.configuration().get(PROFILE));
+        json.put("hypercalls", hypercalls(s));
+        json.put("hypercalls_per_packet", perPacket(s, totalHypercalls(s)));
+        json.put("iotlb_invalidations", platform(s, PlatformOp.IOTLB_INVALIDATION.key()));
+        json.put("bounce_bytes_per_packet", perPacket(s, platform(s, PlatformOp.BOUNCE_BYTES.key())));
+        json.put("dma_faults", platform(s, PlatformOp.DMA_FAULT.key()));
+        json.put("rx_missed", portTotal(s, PortCounter.RX_MISSED));
+        json.put("tail_writes", portTotal(s, PortCounter.RX_TAIL_WRITES) + portTotal(s, PortCounter.TX_TAIL_WRITES));
+        json.put("buffers_leaked", buffersLeaked(s));
         json.put("dma_maps", platform(s, DMA_MAPS));
         json.put("dma_unmaps", platform(s, DMA_UNMAPS));
         json.put("dma_maps_per_packet", mapsPerPacket(s));
@@ -196,6 +217,46 @@ final class RouterFormat {
         json.put("bundles_active", report.bundlesActive());
         json.put("bundles_total", report.bundlesTotal());
         return json;
+    }
+
+    /** Hypercalls by type: the platform's {@code hypercalls_TYPE} counters keyed by TYPE, every type present. */
+    static Map<String, Long> hypercalls(final RouterStatus s) {
+        final Map<String, Long> byType = new LinkedHashMap<>();
+        for (final PlatformOp op : PlatformOp.values()) {
+            if (op.key().startsWith(HYPERCALL_PREFIX)) {
+                byType.put(op.key().substring(HYPERCALL_PREFIX.length()), platform(s, op.key()));
+            }
+        }
+        return byType;
+    }
+
+    private static long totalHypercalls(final RouterStatus s) {
+        long total = 0;
+        for (final long n : hypercalls(s).values()) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** {@code count} per received packet; 0 before the first packet. */
+    private static double perPacket(final RouterStatus s, final long count) {
+        return s.packetsRx() == 0 ? 0 : (double) count / s.packetsRx();
+    }
+
+    private static long portTotal(final RouterStatus s, final PortCounter counter) {
+        long total = 0;
+        for (final Map<String, Long> port : s.ports().values()) {
+            total += port.getOrDefault(counter.key(), 0L);
+        }
+        return total;
+    }
+
+    /**
+     * Buffers neither in a ring, in flight nor free at shutdown: the platform's allocations minus its frees once the
+     * strategy has detached (it has reclaimed its rx rings and the tx rings have drained by then). Must be 0.
+     */
+    static long buffersLeaked(final RouterStatus s) {
+        return platform(s, PlatformOp.BUFFER_ALLOC.key()) - platform(s, PlatformOp.BUFFER_FREE.key());
     }
 
     static String summaryJson(final RunReport report) {

@@ -77,6 +77,48 @@ class RouterFormatTest {
     }
 
     @Test
+    void shouldReportTheModelOfTheRunInTheJsonSummary() {
+        final Map<String, Long> platform = Map.ofEntries(Map.entry("dma_maps", 1980L), Map.entry("dma_unmaps", 1980L),
+                Map.entry("hypercalls_grant_table_op", 3960L), Map.entry("hypercalls_multicall", 40L),
+                Map.entry("hypercalls_memory_exchange", 10L), Map.entry("bounce_bytes", 64_000L),
+                Map.entry("iotlb_invalidations", 7L), Map.entry("dma_faults", 0L), Map.entry("buffer_allocs", 2000L),
+                Map.entry("buffer_frees", 1998L));
+        final RouterStatus base = Statuses.status(EngineState.FINISHED, 1000, 990, 2_000_000_000L, Map.of(), platform);
+        final RouterStatus last = new RouterStatus(base.state(), "ixgbevf", base.dma(), base.routing(),
+                base.packetsRx(), base.packetsTx(), base.bytesRx(), base.bytesTx(), base.drops(), base.platform(),
+                Map.of("p0", Map.of("rx_packets", 600L, "rx_missed", 5L, "rx_tail_writes", 30L, "tx_tail_writes", 20L),
+                        "p1", Map.of("rx_packets", 400L, "rx_missed", 7L, "rx_tail_writes", 25L)),
+                base.wallNanos(), 500_000L, base.routes(), 0, 0, 1012, null, 0);
+        final String json = RouterFormat.summaryJson(new RunReport(last, Map.of("nic", "ixgbevf", "profile", "paper"),
+                new RunLimits(0, 1000), 21, 21, false));
+
+        for (final String field : List.of("\"profile\":\"paper\"", "\"modeled_mpps\":2.0",
+                "\"hypercalls\":{\"memory_exchange\":10,\"mmu_update\":0,\"grant_table_op\":3960,\"multicall\":40}",
+                "\"hypercalls_per_packet\":4.01", "\"iotlb_invalidations\":7", "\"bounce_bytes_per_packet\":64.0",
+                "\"dma_faults\":0", "\"rx_missed\":12", "\"tail_writes\":75", "\"buffers_leaked\":2")) {
+            assertTrue(json.contains(field), field + " in " + json);
+        }
+        final String text = RouterFormat.summaryText(new RunReport(last, Map.of("profile", "paper"),
+                new RunLimits(0, 1000), 3, 3, false));
+        assertTrue(text.contains("  model      profile paper  hypercalls/pkt 4.010  bounce B/pkt 64.0  "
+                + "iotlb invalidations 7  dma faults 0  rx_missed 12  tail writes 75  buffers leaked 2"), text);
+    }
+
+    @Test
+    void shouldReportNoProfileAndZerosForABackendWithoutAModel() {
+        final RouterStatus last = Statuses.status(EngineState.FINISHED, 1000, 990, 2_000_000_000L, Map.of(),
+                Map.of("dma_maps", 1980L, "dma_unmaps", 1980L));
+        final String json = RouterFormat.summaryJson(new RunReport(last, Map.of("nic", "emulated"),
+                new RunLimits(0, 1000), 21, 21, false));
+        for (final String field : List.of("\"profile\":null", "\"hypercalls_per_packet\":0.0",
+                "\"buffers_leaked\":0", "\"rx_missed\":0", "\"tail_writes\":0")) {
+            assertTrue(json.contains(field), field + " in " + json);
+        }
+        assertTrue(!RouterFormat.summaryText(new RunReport(last, Map.of(), new RunLimits(0, 1000), 3, 3, false))
+                .contains("  model "));
+    }
+
+    @Test
     void shouldWriteAReadableSummary() {
         final RouterStatus last = Statuses.status(EngineState.FINISHED, 1000, 990, 2_000_000_000L,
                 Map.of("no-route", 10L), Map.of("dma_maps", 1980L, "dma_unmaps", 1980L, "hypercalls_multicall", 5L));

@@ -28,7 +28,8 @@ final class ModeledClock {
     private long setupPicos;
     private long idleNanos;
     private long publishedNanos;
-    private long wallStart = -1;
+    private long wallStart;
+    private boolean wallStarted;
     private int idlePolls;
     private long earliestArrival = Long.MAX_VALUE;
 
@@ -109,8 +110,9 @@ final class ModeledClock {
 
     private void burn(final long nanos) {
         final long wall = System.nanoTime();
-        if (wallStart < 0) {
-            wallStart = wall - nanos;
+        if (!wallStarted) {
+            wallStart = wall - nanos; // System.nanoTime() may be negative: a flag, not a sentinel
+            wallStarted = true;
             return;
         }
         final long target = wallStart + nanos;
