@@ -16,19 +16,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code router run|shell|plugins|lookup|routes stats}: validates the command line before anything boots, then hands it to a
- * {@link Session} (normally {@link FelixSession}). Every error is one line on stderr, prefixed {@code router: };
- * exit code 2 for bad arguments and configuration errors, 1 for runtime failures.
+ * {@code router run|shell|plugins|lookup|routes stats}: validates the command line before anything boots, then
+ * hands it to a {@link Session} (normally {@link FelixSession}). Every error is one line on stderr, prefixed
+ * {@code router: }; exit code 2 for bad arguments and configuration errors, 1 for runtime failures.
  */
 @Command(name = "router", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Software-router experimentation framework on OSGi (Apache Felix).",
-        footer = {"", "Run 'router help COMMAND' for the options of a command. Exit codes: 0 ok, 1 runtime failure, "
-                + "2 bad arguments or configuration."},
+        footer = {"", "Run 'router help COMMAND' (or 'router help routes stats') for the options of a command. Exit "
+                + "codes: 0 ok, 1 runtime failure, 2 bad arguments or configuration."},
         subcommands = Main.HelpCommand.class)
 public final class Main implements Callable<Integer> {
     static final String DEFAULT_FEATURE = "emulated";

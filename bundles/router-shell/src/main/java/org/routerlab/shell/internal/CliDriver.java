@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the command of the outer launcher ({@code ./router run|plugins|lookup|routes stats}) inside the framework, where the API types
- * are at hand. Activates only when the launcher has registered, from the system bundle, an {@link IntConsumer} with
- * {@code routerlab.cli.exit=true} (which receives the exit code) and a {@link PrintStream} with
- * {@code routerlab.cli.stdout=true} (the command's standard output), and once the engine is up. The command and its
+ * Runs the command of the outer launcher ({@code ./router run|plugins|lookup|routes stats}) inside the framework,
+ * where the API types are at hand. Activates only when the launcher has registered, from the system bundle, an
+ * {@link IntConsumer} with {@code routerlab.cli.exit=true} (which receives the exit code) and a {@link PrintStream}
+ * with {@code routerlab.cli.stdout=true} (the command's standard output), and once the engine is up. The command and its
  * options are framework properties ({@link CliRequest}); it runs on its own thread. Deactivation (Ctrl-C: the
  * launcher stops the framework) stops a run in progress, and the summary of what ran is still printed.
  *

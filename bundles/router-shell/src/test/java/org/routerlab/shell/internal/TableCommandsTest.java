@@ -185,7 +185,8 @@ class TableCommandsTest {
 
         assertEquals(2, execute("lookup", false, Map.of("routes", "bad.routes"), false));
 
-        assertEquals("router: " + home.resolve("bad.routes") + ":2: prefix length out of range 0..32 in 10.1.0.0/33\n", err());
+        assertEquals("router: " + home.resolve("bad.routes") + ":2: prefix length out of range 0..32 in "
+                + "10.1.0.0/33\n", err());
         assertEquals("", out());
         assertEquals(0, linear.builds);
     }
