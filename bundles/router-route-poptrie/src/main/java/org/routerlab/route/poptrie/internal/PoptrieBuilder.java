@@ -11,7 +11,7 @@ import org.routerlab.api.route.RouteSet;
 import org.routerlab.api.route.RouteTable;
 
 /**
- * Builds a {@link PoptrieTable} from a route set in two passes: the routes go into a temporary one-bit-per-level
+ * Builds a Poptrie ({@link PoptrieNarrowTable} or {@link PoptrieWideTable}) from a route set in two passes: the routes go into a temporary one-bit-per-level
  * trie, then a walk of that trie fills the direct array down to depth 18 and, below any depth-18 trie node with
  * descendants, emits a Poptrie node per 6-bit stride. A node's 64 chunk values are expanded from the trie (leaf:
  * the longest route on the way; child: a trie node at the stride's end with descendants), then its children are
@@ -41,15 +41,30 @@ final class PoptrieBuilder {
         trieNodes = 1;
     }
 
-    static PoptrieTable build(final RouteSet routes) {
+    /** Builds a table with narrow leaves when every next-hop id fits, else wide ones. */
+    static RouteTable build(final RouteSet routes) {
+        return build(routes, false);
+    }
+
+    /** Builds a table; {@code forceWide} makes wide leaves even when narrow ones would do (for tests). */
+    static RouteTable build(final RouteSet routes, final boolean forceWide) {
         Objects.requireNonNull(routes, "routes");
         final PoptrieBuilder builder = new PoptrieBuilder();
+        int maxHop = RouteTable.NO_ROUTE;
         for (final Route route : routes.routes()) {
             builder.insert(route.prefix(), route.length(), route.nextHop());
+            maxHop = Math.max(maxHop, route.nextHop());
         }
         builder.fillDirect(0, 0, 0, RouteTable.NO_ROUTE);
-        return new PoptrieTable(routes, builder.direct, Arrays.copyOf(builder.nodes, NODE_LONGS * builder.nodeCount),
-                Arrays.copyOf(builder.leaves, builder.leafCount));
+        final long[] nodes = Arrays.copyOf(builder.nodes, NODE_LONGS * builder.nodeCount);
+        if (forceWide || maxHop > PoptrieLayout.NARROW_MAX_HOP) {
+            return new PoptrieWideTable(routes, builder.direct, nodes, Arrays.copyOf(builder.leaves, builder.leafCount));
+        }
+        final char[] narrow = new char[builder.leafCount];
+        for (int i = 0; i < narrow.length; i++) {
+            narrow[i] = (char) (builder.leaves[i] + 1);
+        }
+        return new PoptrieNarrowTable(routes, builder.direct, nodes, narrow);
     }
 
     private void insert(final int prefix, final int length, final int nextHop) {

@@ -18,7 +18,9 @@ package org.routerlab.route.poptrie.internal;
  *   [3n+2]   bases    high 32 bits: leaf base (index in leaves of the node's first leaf run)
  *                     low 32 bits:  child base (node number of the node's first child)
  *
- *  leaves (int[])  next-hop ids, NO_ROUTE = -1; leaves[0] is padding so that a base is never 0
+ *  leaves          narrow (char[]): next-hop id + 1, 0 = NO_ROUTE, when every id is below 65535;
+ *                  wide (int[]): next-hop id, NO_ROUTE = -1, otherwise.
+ *                  leaves[0] is padding so that a leaf base is never 0
  * </pre>
  * For chunk value v: the child is {@code childBase + popcount(vector & ((2 << v) - 1)) - 1}, written
  * {@code bitCount(vector << ~v)} (a long shift uses the low 6 bits, so {@code ~v} is {@code 63 - v}); the leaf is
@@ -33,6 +35,8 @@ final class PoptrieLayout {
     static final int STRIDE = 6;
     /** longs per node. */
     static final int NODE_LONGS = 3;
+    /** The largest next-hop id that narrow (char) leaves hold, as id + 1. */
+    static final int NARROW_MAX_HOP = 0xFFFE;
 
     private PoptrieLayout() {
     }

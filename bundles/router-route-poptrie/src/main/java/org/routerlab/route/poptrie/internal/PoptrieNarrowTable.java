@@ -6,20 +6,21 @@ import org.routerlab.api.route.RouteSet;
 import org.routerlab.api.route.RouteTable;
 
 /**
- * A built Poptrie ({@link PoptrieLayout}): {@code direct}, {@code nodes}, {@code leaves}. Immutable after
+ * A built Poptrie ({@link PoptrieLayout}) with narrow ({@code char}, next hop + 1) leaves: {@code direct},
+ * {@code nodes}, {@code leaves}. Immutable after
  * construction (final fields, never written), so any number of threads may read it; lookups allocate nothing.
  * A lookup is one direct load, then per 6-bit level one node (24 bytes) and at the end one leaf: for a full
  * Internet table most addresses take one or two loads after the direct one.
  */
-final class PoptrieTable implements RouteTable {
+final class PoptrieNarrowTable implements RouteTable {
     private static final int DIRECT_SHIFT = 32 - DIRECT_BITS;
 
     private final RouteSet routes;
     private final int[] direct;
     private final long[] nodes;
-    private final int[] leaves;
+    private final char[] leaves;
 
-    PoptrieTable(final RouteSet routes, final int[] direct, final long[] nodes, final int[] leaves) {
+    PoptrieNarrowTable(final RouteSet routes, final int[] direct, final long[] nodes, final char[] leaves) {
         this.routes = routes;
         this.direct = direct;
         this.nodes = nodes;
@@ -41,7 +42,7 @@ final class PoptrieTable implements RouteTable {
     public void lookupBulk(final int[] addresses, final int[] nextHops, final int count) {
         final int[] d = direct;
         final long[] n = nodes;
-        final int[] l = leaves;
+        final char[] l = leaves;
         int i = 0;
         for (; i <= count - 4; i += 4) {
             final int a0 = addresses[i];
@@ -65,7 +66,7 @@ final class PoptrieTable implements RouteTable {
     }
 
     /** From node {@code node} (depth 18) down to the leaf of {@code address}: at most three nodes. */
-    private static int descend(final long[] n, final int[] l, final int node, final int address) {
+    private static int descend(final long[] n, final char[] l, final int node, final int address) {
         int at = 3 * node;
         long vector = n[at];
         int v = (address >>> 8) & 63;
@@ -78,7 +79,7 @@ final class PoptrieTable implements RouteTable {
                 v = (address << 4) & 63;
             }
         }
-        return l[(int) (n[at + 2] >>> 32) + Long.bitCount(n[at + 1] << ~v) - 1];
+        return l[(int) (n[at + 2] >>> 32) + Long.bitCount(n[at + 1] << ~v) - 1] - 1;
     }
 
     /** {@inheritDoc} */
@@ -90,7 +91,7 @@ final class PoptrieTable implements RouteTable {
     /** {@inheritDoc} The three arrays with their headers. */
     @Override
     public long memoryBytes() {
-        return 48 + 4L * direct.length + 8L * nodes.length + 4L * leaves.length;
+        return 48 + 4L * direct.length + 8L * nodes.length + 2L * leaves.length;
     }
 
     /** Number of nodes below the direct array. */
@@ -105,7 +106,7 @@ final class PoptrieTable implements RouteTable {
 
     @Override
     public String toString() {
-        return "PoptrieTable[routes=" + routes.size() + ", nodes=" + nodeCount() + ", leaves=" + leafCount()
+        return "PoptrieNarrowTable[routes=" + routes.size() + ", nodes=" + nodeCount() + ", leaves=" + leafCount()
                 + ", bytes=" + memoryBytes() + "]";
     }
 }
