@@ -8,7 +8,7 @@ package org.routerlab.launcher;
  */
 public final class CliProperties {
     /**
-     * {@code run}, {@code plugins}, {@code lookup} or {@code routes-stats}; absent for {@code shell}, where the driver
+     * {@code run}, {@code plugins}, {@code lookup}, {@code routes-stats} or {@code bench}; absent for {@code shell}, where the driver
      * stays inactive.
      */
     public static final String COMMAND = "routerlab.cli.command";
@@ -22,6 +22,8 @@ public final class CliProperties {
     public static final String SET = "routerlab.cli.set";
     /** {@code true}: {@code lookup} prints its rate on stderr when done. */
     public static final String TIMING = "routerlab.cli.timing";
+    /** Prefix of the {@code bench} options: strategies, sizes, profiles (comma lists), report (an HTML file), nic. */
+    public static final String BENCH_PREFIX = "routerlab.cli.bench.";
     /** Service property ({@code true}) of the {@code java.util.function.IntConsumer} that receives the exit code. */
     public static final String EXIT = "routerlab.cli.exit";
     /** Service property ({@code true}) of the {@code java.io.PrintStream} that is the command's standard output. */

@@ -17,6 +17,7 @@ import org.routerlab.api.engine.RunLimits;
  * routerlab.cli.json      true for one JSON object on stdout (status lines then go to stderr)
  * routerlab.cli.set       configuration overrides for this run, KEY=VALUE lines separated by '\n'
  * routerlab.cli.timing    true for a timing line on stderr after a lookup
+ * routerlab.cli.bench.*   bench options: strategies, sizes, profiles (comma lists), report (an HTML file)
  * </pre>
  *
  * @param command run, plugins, lookup or routes-stats
@@ -25,13 +26,18 @@ import org.routerlab.api.engine.RunLimits;
  * @param overrides configuration overrides in the order given; {@code traffic.packets} is added from the packet
  *        limit when absent
  * @param timing whether {@code lookup} reports its rate on stderr
+ * @param bench the {@code bench} options by name (strategies, sizes, profiles, report), empty otherwise
  */
-record CliRequest(String command, RunLimits limits, boolean json, Map<String, String> overrides, boolean timing) {
+record CliRequest(String command, RunLimits limits, boolean json, Map<String, String> overrides, boolean timing,
+        Map<String, String> bench) {
     static final String RUN = "run";
     static final String PLUGINS = "plugins";
     static final String LOOKUP = "lookup";
     static final String ROUTES_STATS = "routes-stats";
-    static final Set<String> COMMANDS = Set.of(RUN, PLUGINS, LOOKUP, ROUTES_STATS);
+    static final String BENCH = "bench";
+    static final Set<String> COMMANDS = Set.of(RUN, PLUGINS, LOOKUP, ROUTES_STATS, BENCH);
+    static final String BENCH_PREFIX = "routerlab.cli.bench.";
+    static final Set<String> BENCH_OPTIONS = Set.of("strategies", "sizes", "profiles", "report", "nic");
 
     static final String COMMAND = "routerlab.cli.command";
     static final String DURATION = "routerlab.cli.duration";
@@ -46,6 +52,12 @@ record CliRequest(String command, RunLimits limits, boolean json, Map<String, St
 
     CliRequest {
         overrides = Map.copyOf(overrides);
+        bench = Map.copyOf(bench);
+    }
+
+    CliRequest(final String command, final RunLimits limits, final boolean json, final Map<String, String> overrides,
+            final boolean timing) {
+        this(command, limits, json, overrides, timing, Map.of());
     }
 
     CliRequest(final String command, final RunLimits limits, final boolean json, final Map<String, String> overrides) {
@@ -60,8 +72,8 @@ record CliRequest(String command, RunLimits limits, boolean json, Map<String, St
     static CliRequest from(final Function<String, String> properties) {
         final String command = properties.apply(COMMAND);
         if (command == null || !COMMANDS.contains(command)) {
-            throw new IllegalArgumentException(COMMAND + "=" + command + " (expected run, plugins, lookup or "
-                    + "routes-stats)");
+            throw new IllegalArgumentException(COMMAND + "=" + command + " (expected run, plugins, lookup, "
+                    + "routes-stats or bench)");
         }
         final long durationNanos = durationNanos(properties.apply(DURATION));
         final long packets = count(PACKETS, properties.apply(PACKETS));
@@ -71,7 +83,14 @@ record CliRequest(String command, RunLimits limits, boolean json, Map<String, St
             overrides.putIfAbsent(ConfigKeys.TRAFFIC_PACKETS, Long.toString(packets));
         }
         final boolean timing = Boolean.parseBoolean(properties.apply(TIMING));
-        return new CliRequest(command, new RunLimits(durationNanos, packets), json, overrides, timing);
+        final Map<String, String> bench = new LinkedHashMap<>();
+        for (final String option : BENCH_OPTIONS) {
+            final String value = properties.apply(BENCH_PREFIX + option);
+            if (value != null) {
+                bench.put(option, value);
+            }
+        }
+        return new CliRequest(command, new RunLimits(durationNanos, packets), json, overrides, timing, bench);
     }
 
     private static long durationNanos(final String value) {

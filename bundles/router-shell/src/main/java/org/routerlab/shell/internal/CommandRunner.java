@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -78,11 +79,66 @@ final class CommandRunner {
                 case CliRequest.RUN -> run(request);
                 case CliRequest.LOOKUP -> lookup(request);
                 case CliRequest.ROUTES_STATS -> routesStats(request);
+                case CliRequest.BENCH -> bench(request);
                 default -> error(USAGE, "unknown command '" + request.command() + "'");
             };
         } catch (final RuntimeException e) {
             return error(FAILURE, message(e));
         }
+    }
+
+    // ---- bench ---------------------------------------------------------------------------------------------------
+
+    /**
+     * {@code router bench}: every strategy × size × profile, a table (or JSON) on stdout, the progress bar on
+     * stderr, and optionally an HTML report.
+     */
+    private int bench(final CliRequest request) {
+        final Map<String, String> o = request.bench();
+        final BenchPlan plan;
+        try {
+            final double seconds = request.limits().durationNanos() > 0 ? request.limits().durationNanos() / 1e9
+                    : BenchPlan.DEFAULT_SECONDS;
+            plan = new BenchPlan(BenchPlan.names(o.get("strategies"), BenchPlan.DEFAULT_STRATEGIES),
+                    BenchPlan.sizes(o.get("sizes")), BenchPlan.names(o.get("profiles"), BenchPlan.DEFAULT_PROFILES),
+                    seconds, o.getOrDefault("nic", "ixgbevf"));
+        } catch (final IllegalArgumentException e) {
+            return error(USAGE, e.getMessage());
+        }
+        final List<BenchCell> cells;
+        try {
+            cells = new BenchRunner(engine, err).run(plan, request.overrides());
+        } catch (final IllegalArgumentException | RouteFileException e) {
+            err.println();
+            return error(USAGE, message(e));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(FAILURE, "interrupted");
+        } catch (final Exception e) {
+            err.println();
+            return error(FAILURE, message(e));
+        }
+        out.println(request.json() ? BenchReport.json(cells) : BenchReport.table(cells));
+        out.flush();
+        final String report = o.get("report");
+        if (report != null && !report.isBlank()) {
+            try {
+                final Path file = Path.of(report);
+                java.nio.file.Files.writeString(file, BenchReport.html(cells,
+                        "routerlab bench: " + plan.nic() + ", " + plan.seconds() + " s per cell"));
+                err.println("router: report written to " + file.toAbsolutePath());
+            } catch (final java.io.IOException e) {
+                return error(FAILURE, "cannot write the report: " + e.getMessage());
+            }
+        }
+        for (final BenchCell c : cells) {
+            if (c.error() != null || c.buffersLeaked() != 0 || c.dmaFaults() != 0) {
+                return error(FAILURE, "cell " + c.strategy() + " " + c.size() + " B " + c.profile() + ": "
+                        + (c.error() != null ? c.error() : c.buffersLeaked() + " buffers leaked, " + c.dmaFaults()
+                                + " DMA faults"));
+            }
+        }
+        return OK;
     }
 
     // ---- lookup, routes stats ------------------------------------------------------------------------------------
