@@ -27,6 +27,12 @@ final class GuestMemory implements AutoCloseable {
     private final int stride;
     private final int strideShift;
     private final int bufferCount;
+    /** Bytes of buffer slots: [0, limit) is where buffers live. */
+    private final long limit;
+    /** Whether the P2M is the identity (machine = pseudo-physical + base): translations are arithmetic. */
+    private final boolean identity;
+    private final long machineBase;
+    private final long machineEnd;
 
     /**
      * @param p2m the table, or null for a bare-metal identity table built here
@@ -56,9 +62,22 @@ final class GuestMemory implements AutoCloseable {
         if (this.p2m.frames() < frames) {
             throw new IllegalArgumentException("p2m table of " + this.p2m.frames() + " frames for " + frames);
         }
+        this.limit = bytes;
+        this.identity = this.p2m.discontinuities() == 0 && this.p2m.machineSpan() == this.p2m.frames();
+        this.machineBase = (long) this.p2m.mfn(0) << P2mTable.PAGE_SHIFT;
+        this.machineEnd = machineBase + (frames << P2mTable.PAGE_SHIFT);
         this.arena = Arena.ofShared();
         this.memory = arena.allocate(frames << P2mTable.PAGE_SHIFT, P2mTable.PAGE_SIZE);
     }
+
+    /** Bytes from 0 where buffer slots lie: an address at or beyond is no buffer's. */
+    long limit() { return limit; }
+
+    /** Machine address of pseudo-physical address 0 (meaningful for an identity P2M). */
+    long machineBase() { return machineBase; }
+
+    /** Whether every frame is machine-contiguous with the next (bare metal, or a perfectly built guest). */
+    boolean identity() { return identity; }
 
     /** Frames needed for {@code bufferCount} buffers at {@code stride}. */
     static int framesFor(final int bufferCount, final int stride) {
@@ -87,12 +106,18 @@ final class GuestMemory implements AutoCloseable {
 
     /** Machine address of pseudo-physical address {@code address} (a P2M lookup). */
     long machineAddress(final long address) {
+        if (identity) {
+            return machineBase + address;
+        }
         return ((long) p2m.mfn((int) (address >>> P2mTable.PAGE_SHIFT)) << P2mTable.PAGE_SHIFT)
                 | (address & P2mTable.PAGE_MASK);
     }
 
     /** Pseudo-physical address of machine address {@code machine} (an M2P lookup), or -1 if not the guest's. */
     long guestAddress(final long machine) {
+        if (identity) {
+            return machine >= machineBase && machine < machineEnd ? machine - machineBase : -1;
+        }
         final int pfn = p2m.pfn(machine >>> P2mTable.PAGE_SHIFT);
         return pfn < 0 ? -1 : ((long) pfn << P2mTable.PAGE_SHIFT) | (machine & P2mTable.PAGE_MASK);
     }
@@ -107,6 +132,9 @@ final class GuestMemory implements AutoCloseable {
      * onto a frame that is not machine-contiguous with the previous one.
      */
     boolean straddlesDiscontinuity(final long address, final int length) {
+        if (identity) {
+            return false;
+        }
         final int first = (int) (address >>> P2mTable.PAGE_SHIFT);
         final int last = (int) ((address + length - 1) >>> P2mTable.PAGE_SHIFT);
         for (int pfn = first; pfn < last; pfn++) {

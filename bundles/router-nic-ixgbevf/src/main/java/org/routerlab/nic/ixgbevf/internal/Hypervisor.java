@@ -1,6 +1,5 @@
 package org.routerlab.nic.ixgbevf.internal;
 
-import org.routerlab.api.platform.PlatformCounters;
 import org.routerlab.api.platform.PlatformOp;
 
 /**
@@ -43,7 +42,7 @@ final class Hypervisor {
     /** {@code MC_BATCH} in arch/x86/xen/multicalls.c (costs.md B2). */
     static final int MC_BATCH = 32;
 
-    private final PlatformCounters counters;
+    private final OpCounts counters;
     private final ModeledClock clock;
     private final long entryPicos;
     private final long[] workPicos = new long[Hypercall.values().length];
@@ -52,7 +51,7 @@ final class Hypervisor {
     private int pendingEntries;
     private long pendingWorkPicos;
 
-    Hypervisor(final PlatformCounters counters, final ModeledClock clock, final CostProfile costs) {
+    Hypervisor(final OpCounts counters, final ModeledClock clock, final CostProfile costs) {
         this.counters = counters;
         this.clock = clock;
         this.entryPicos = costs.picos(CostParameter.HYPERCALL);

@@ -1,6 +1,5 @@
 package org.routerlab.nic.ixgbevf.internal;
 
-import org.routerlab.api.platform.PlatformCounters;
 import org.routerlab.api.platform.PlatformOp;
 
 /**
@@ -33,7 +32,7 @@ final class Iommu {
     static final long IOVA_BASE = 0x1000_0000L;
     private static final int ORDERS = 5;
 
-    private final PlatformCounters counters;
+    private final OpCounts counters;
     private final ModeledClock clock;
     private final CostProfile.Invalidation mode;
     private final boolean virtual;
@@ -60,7 +59,7 @@ final class Iommu {
      * @param devices number of domains
      * @param pages IOVA pages per domain
      */
-    Iommu(final int devices, final int pages, final CostProfile costs, final PlatformCounters counters,
+    Iommu(final int devices, final int pages, final CostProfile costs, final OpCounts counters,
             final ModeledClock clock, final int highWater, final long timeoutNanos) {
         if (highWater < 1 || highWater > 65536) {
             throw new IllegalArgumentException("nic.iommu.highwater=" + highWater + " must be in 1..65536");

@@ -39,6 +39,8 @@ final class IxgbevfPort implements NicPort {
     private final ModeledClock clock;
     private final TrafficSource source;
     private final Pacer pacer;
+    private final boolean rate;
+    private final boolean recorded;
     private final OfferBudget budget;
     private final PortCounters counters = new PortCounters();
     private final int device;
@@ -71,6 +73,7 @@ final class IxgbevfPort implements NicPort {
     private long txTailAtLastReap;
 
     private long offered;
+    private long rxTailWrites;
 
     private final long pollPicos;
     private final long rxPacketPicos;
@@ -103,6 +106,8 @@ final class IxgbevfPort implements NicPort {
         this.clock = platform.clock();
         this.source = source;
         this.pacer = pacer;
+        this.rate = pacer.mode() == Pacer.Mode.RATE;
+        this.recorded = pacer.mode() == Pacer.Mode.RECORDED;
         this.budget = budget;
         this.device = info.device();
         this.subnet = info.addresses().isEmpty() ? 0 : info.addresses().get(0).address();
@@ -176,7 +181,7 @@ final class IxgbevfPort implements NicPort {
     public void commitRx() {
         if (rxTail != rxPosted) {
             rxTail = rxPosted;
-            counters.add(PortCounter.RX_TAIL_WRITES, 1);
+            rxTailWrites++; // published with the next poll
             clock.charge(tailWritePicos);
         }
     }
@@ -206,8 +211,17 @@ final class IxgbevfPort implements NicPort {
         } else {
             clock.busyPoll();
         }
-        clock.publish();
+        publishCounters();
         return n;
+    }
+
+    /** Publishes what is counted per operation rather than per burst, and the clock. */
+    void publishCounters() {
+        if (rxTailWrites != 0) {
+            counters.add(PortCounter.RX_TAIL_WRITES, rxTailWrites);
+            rxTailWrites = 0;
+        }
+        clock.publish();
     }
 
     /** The device side: frames due now are DMA'd into published descriptors, or missed. Returns frames offered. */
@@ -217,8 +231,8 @@ final class IxgbevfPort implements NicPort {
         if (due == 0) {
             return 0;
         }
-        final boolean rate = pacer.mode() == Pacer.Mode.RATE;
-        final boolean recorded = pacer.mode() == Pacer.Mode.RECORDED;
+        final boolean rate = this.rate;
+        final boolean recorded = this.recorded;
         final XenPvPlatform platform = this.platform;
         final TrafficSource source = this.source;
         long received = 0;
@@ -343,6 +357,7 @@ final class IxgbevfPort implements NicPort {
         if (n > 0) {
             clock.charge(txCleanPicos * n);
         }
+        publishCounters();
         return n;
     }
 

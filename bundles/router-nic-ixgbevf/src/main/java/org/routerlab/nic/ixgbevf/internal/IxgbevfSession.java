@@ -108,6 +108,9 @@ final class IxgbevfSession implements NicSession {
             return;
         }
         closed = true;
+        for (final IxgbevfPort port : ports) {
+            port.publishCounters();
+        }
         platform.quiesce();
         leaked = buffersLeaked();
         if (leaked != 0) {

@@ -1,6 +1,5 @@
 package org.routerlab.nic.ixgbevf.internal;
 
-import org.routerlab.api.platform.PlatformCounters;
 import org.routerlab.api.platform.PlatformOp;
 
 /**
@@ -21,7 +20,7 @@ import org.routerlab.api.platform.PlatformOp;
  * read the published counter.
  */
 final class ModeledClock {
-    private final PlatformCounters counters;
+    private final OpCounts counters;
     private final boolean spin;
     private final int ports;
     private long busyPicos;
@@ -37,7 +36,7 @@ final class ModeledClock {
      * @param ports how many ports poll this clock per cycle (an idle jump needs all of them idle in a row)
      * @param spin burn busy time for real
      */
-    ModeledClock(final PlatformCounters counters, final int ports, final boolean spin) {
+    ModeledClock(final OpCounts counters, final int ports, final boolean spin) {
         this.counters = counters;
         this.ports = Math.max(1, ports);
         this.spin = spin;
@@ -94,8 +93,8 @@ final class ModeledClock {
     }
 
     /**
-     * Publishes busy time to {@link PlatformOp#MODELED_NANOS} (called once per poll, not per charge) and, in spin
-     * mode, waits until the wall clock has caught up with it.
+     * Publishes busy time to {@link PlatformOp#MODELED_NANOS} with every pending operation count (called once per
+     * poll, not per charge) and, in spin mode, waits until the wall clock has caught up with it.
      */
     void publish() {
         final long nanos = busyPicos / 1000;
@@ -103,6 +102,7 @@ final class ModeledClock {
             counters.add(PlatformOp.MODELED_NANOS, nanos - publishedNanos);
             publishedNanos = nanos;
         }
+        counters.publish();
         if (spin) {
             burn(nanos);
         }

@@ -85,7 +85,8 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     private final boolean bounceAlways;
     private final boolean hypercallPerMapping;
     private final Hypervisor.Hypercall paperHypercall;
-    private final PlatformCounters counters = new PlatformCounters();
+    private final PlatformCounters published = new PlatformCounters();
+    private final OpCounts counters = new OpCounts(published);
     private final ModeledClock clock;
     private final GuestMemory guest;
     private final MemorySegment memory;
@@ -97,6 +98,11 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     private final int bufferSize;
     private final int devices;
     private final long dmaLimit;
+    private final long guestLimit;
+    private final boolean identityP2m;
+    private final long machineBase;
+    /** No IOMMU and no bounce aperture: every bus address is a machine address of guest memory. */
+    private final boolean plainDirect;
 
     private final int[] freeStack;
     private int freeTop;
@@ -144,6 +150,9 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
                 : P2mTable.identity(frames, GUEST_MFN_BASE);
         this.guest = new GuestMemory(s.bufferCount(), s.bufferSize(), s.stride(), p2m, GUEST_MFN_BASE);
         this.memory = guest.memory();
+        this.guestLimit = guest.limit();
+        this.identityP2m = guest.identity();
+        this.machineBase = guest.machineBase();
         final boolean needsAperture = !kind.iommu() && (xen || s.dmaBits() < 64);
         try {
             this.swiotlb = new Swiotlb(needsAperture ? s.swiotlbBytes() : 0, APERTURE_BUS_BASE);
@@ -155,6 +164,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
             close();
             throw new IllegalArgumentException("nic.swiotlb.size=0: profile=" + kind.profileName + " bounces every mapping");
         }
+        this.plainDirect = !kind.iommu() && swiotlb.slots() == 0;
         this.bufferCount = s.bufferCount();
         this.bufferSize = s.bufferSize();
         this.devices = s.devices();
@@ -190,6 +200,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
         if (xen) {
             setUp(s);
         }
+        counters.publish();
     }
 
     /**
@@ -226,8 +237,16 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     @Override public int bufferCount() { return bufferCount; }
     @Override public long bufferOffset(final int buffer) { return guest.bufferOffset(buffer); }
     @Override public int freeBuffers() { return freeTop; }
-    @Override public long liveMappings() { return liveMappings; }
-    @Override public PlatformCounters counters() { return counters; }
+    /**
+     * {@inheritDoc} Called on the forwarding thread (as every platform method), it also publishes the pending
+     * counts: the engine reads it right after the strategy detached, before it reports the run.
+     */
+    @Override
+    public long liveMappings() {
+        clock.publish();
+        return liveMappings;
+    }
+    @Override public PlatformCounters counters() { return published; }
 
     @Override
     public int allocate() {
@@ -369,7 +388,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
                 buffer = guest.bufferAt(swiotlb.original(head));
             } else {
                 final long address = guest.guestAddress(handle);
-                if (address < 0 || address >= (long) guest.bufferCount() * guest.stride()) {
+                if (address < 0 || address >= guestLimit) {
                     throw new IllegalStateException("unmap of handle=0x" + Long.toHexString(handle)
                             + " that is no mapped guest memory (device=" + device + ")");
                 }
@@ -530,6 +549,14 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
      */
     boolean deviceWrite(final int device, final long bus, final MemorySegment source, final long sourceOffset,
             final int length) {
+        if (plainDirect) {
+            final long address = directAccess(device, bus, length, true);
+            if (address < 0) {
+                return false;
+            }
+            MemorySegment.copy(source, sourceOffset, memory, address, length);
+            return true;
+        }
         if (iommu != null) {
             return iommuAccess(device, bus, source, sourceOffset, length, true);
         }
@@ -551,6 +578,9 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
 
     /** The device reads {@code length} bytes at bus address {@code bus} (a frame to transmit); false on a fault. */
     boolean deviceRead(final int device, final long bus, final int length) {
+        if (plainDirect) {
+            return directAccess(device, bus, length, false) >= 0;
+        }
         if (iommu != null) {
             return iommuAccess(device, bus, null, 0, length, false);
         }
@@ -604,18 +634,20 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
 
     /** Checks a direct access to guest memory; returns the pseudo-physical address, or -1 after a fault. */
     private long directAccess(final int device, final long bus, final int length, final boolean write) {
-        final long address = guest.guestAddress(bus);
-        if (address < 0 || address >= (long) guest.bufferCount() * guest.stride()) {
+        final long address = identityP2m ? bus - machineBase : guest.guestAddress(bus);
+        if (address < 0 || address >= guestLimit) {
             fault(device, bus, length, write, FaultLog.Cause.UNMAPPED);
             return -1;
         }
-        // The device walks machine frames: each frame it crosses into must be the buffer's next one.
-        final long lastFrame = (bus + length - 1) >>> P2mTable.PAGE_SHIFT;
-        int pfn = (int) (address >>> P2mTable.PAGE_SHIFT);
-        for (long mfn = (bus >>> P2mTable.PAGE_SHIFT) + 1; mfn <= lastFrame; mfn++) {
-            if (guest.p2m().pfn(mfn) != ++pfn) {
-                fault(device, bus, length, write, FaultLog.Cause.DISCONTIGUOUS);
-                return -1;
+        if (!identityP2m) {
+            // The device walks machine frames: each frame it crosses into must be the buffer's next one.
+            final long lastFrame = (bus + length - 1) >>> P2mTable.PAGE_SHIFT;
+            int pfn = (int) (address >>> P2mTable.PAGE_SHIFT);
+            for (long mfn = (bus >>> P2mTable.PAGE_SHIFT) + 1; mfn <= lastFrame; mfn++) {
+                if (guest.p2m().pfn(mfn) != ++pfn) {
+                    fault(device, bus, length, write, FaultLog.Cause.DISCONTIGUOUS);
+                    return -1;
+                }
             }
         }
         final int buffer = guest.bufferAt(address);
@@ -659,6 +691,11 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     GuestMemory guest() { return guest; }
 
     Swiotlb swiotlb() { return swiotlb; }
+
+    /** The count of {@code op} including what is not published yet (forwarding thread, tests). */
+    long count(final PlatformOp op) {
+        return counters.get(op);
+    }
 
     /** Null unless the profile has an IOMMU. */
     Iommu iommu() { return iommu; }

@@ -7,7 +7,8 @@ import org.routerlab.api.platform.PlatformCounters;
 import org.routerlab.api.platform.PlatformOp;
 
 class HypervisorTest {
-    private final PlatformCounters counters = new PlatformCounters();
+    private final PlatformCounters published = new PlatformCounters();
+    private final OpCounts counters = new OpCounts(published);
     private final ModeledClock clock = new ModeledClock(counters, 1, false);
     private final CostProfile costs = CostProfile.named("xen-pv");
     private final Hypervisor hv = new Hypervisor(counters, clock, costs);

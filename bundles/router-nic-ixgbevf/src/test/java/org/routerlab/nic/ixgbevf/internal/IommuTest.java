@@ -10,7 +10,8 @@ import org.routerlab.api.platform.PlatformCounters;
 import org.routerlab.api.platform.PlatformOp;
 
 class IommuTest {
-    private final PlatformCounters counters = new PlatformCounters();
+    private final PlatformCounters published = new PlatformCounters();
+    private final OpCounts counters = new OpCounts(published);
     private final ModeledClock clock = new ModeledClock(counters, 1, false);
 
     private Iommu iommu(final String profile, final int highWater) {

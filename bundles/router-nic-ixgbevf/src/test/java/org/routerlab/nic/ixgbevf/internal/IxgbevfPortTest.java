@@ -46,6 +46,7 @@ class IxgbevfPortTest {
     }
 
     private long counter(final PortCounter c) {
+        port.publishCounters();
         return port.counters().get(c);
     }
 

@@ -44,7 +44,7 @@ class XenPvPlatformTest {
     }
 
     private long count(final PlatformOp op) {
-        return platform.counters().get(op);
+        return platform.count(op);
     }
 
     private long hypercalls() {
