@@ -3,7 +3,10 @@ package org.routerlab.benchmarks;
 import org.routerlab.api.route.RouteSet;
 import org.routerlab.testkit.route.RouteFixtures;
 
-/** The full Internet table from {@code shared/data/} (or {@code -Drouterlab.fullTable=FILE}), parsed as the router does. */
+/**
+ * The full Internet table from {@code shared/data/} (or {@code -Drouterlab.fullTable=FILE}), parsed as the router
+ * does: bare prefixes spread over 16 gateways.
+ */
 final class FullTable {
     private FullTable() {
     }

@@ -15,7 +15,8 @@ public final class MemoryReport {
 
     public static void main(final String[] args) throws Exception {
         final RouteSet set = FullTable.load();
-        System.out.printf(Locale.ROOT, "full table: %,d IPv4 routes, %d next hops%n", set.size(), set.nextHops().size());
+        System.out.printf(Locale.ROOT, "full table: %,d IPv4 routes, %d next hops%n", set.size(),
+                set.nextHops().size());
         final String[] names = args.length > 0 ? args : new String[] {"binary-trie", "dir-24-8", "poptrie"};
         for (final String name : names) {
             final RoutingAlgorithm algorithm = Algorithms.byName(name);

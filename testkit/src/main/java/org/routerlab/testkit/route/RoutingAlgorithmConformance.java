@@ -386,7 +386,8 @@ public abstract class RoutingAlgorithmConformance {
         }
         final long allocated = threads.getThreadAllocatedBytes(thread) - before;
         // 1,300,000 lookups: one small object each would be > 10 MB. Allow for the measurement's own noise.
-        assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes over 1,300,000 lookups (sink " + sink + ")");
+        assertTrue(allocated < 64 * 1024,
+                "allocated " + allocated + " bytes over 1,300,000 lookups (sink " + sink + ")");
     }
 
     // ------------------------------------------------------------------------------------------------ updates
@@ -436,7 +437,8 @@ public abstract class RoutingAlgorithmConformance {
                 final List<List<Route>> edit = RouteFixtures.randomBatch(random, set, size, size);
                 final RouteSet next = RouteFixtures.edit(set, edit.get(0), edit.get(1));
                 final int[] probes = concat(RouteFixtures.boundaryAddresses(edit.get(0)),
-                        RouteFixtures.boundaryAddresses(edit.get(1)), RouteFixtures.mixedAddresses(random, next, 5_000));
+                        RouteFixtures.boundaryAddresses(edit.get(1)),
+                        RouteFixtures.mixedAddresses(random, next, 5_000));
                 final int[] before = lookupAll(table, probes);
 
                 final RouteTable updated = update(algorithm, table, next);

@@ -31,7 +31,8 @@ class ConformanceCatchesBugsTest {
     @Test
     void shouldFailAnAlgorithmThatConfusesNeighbouringAddresses() {
         assertFails(ConfusesOddAddresses.class, "shouldMatchTheOracleAtEveryPrefixBoundaryOfRandomTables");
-        assertFails(ConfusesOddAddresses.class, "shouldMatchTheOracleForOneMillionRandomAddressesOnAHundredThousandRoutes");
+        assertFails(ConfusesOddAddresses.class,
+                "shouldMatchTheOracleForOneMillionRandomAddressesOnAHundredThousandRoutes");
     }
 
     @Test

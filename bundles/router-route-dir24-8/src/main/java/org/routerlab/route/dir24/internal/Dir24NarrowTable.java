@@ -30,43 +30,18 @@ final class Dir24NarrowTable implements RouteTable {
     }
 
     /**
-     * {@inheritDoc} Eight addresses per round: their tbl24 loads are issued together so that the cache misses
-     * overlap, then each entry is resolved.
+     * {@inheritDoc} In two passes over the burst: first every tbl24 entry is loaded (parked in {@code nextHops}),
+     * a loop of independent loads whose cache and TLB misses overlap; then each entry is resolved.
      */
     @Override
     public void lookupBulk(final int[] addresses, final int[] nextHops, final int count) {
         final char[] t24 = tbl24;
         final char[] t8 = tbl8;
-        int i = 0;
-        for (; i <= count - 8; i += 8) {
-            final int a0 = addresses[i];
-            final int a1 = addresses[i + 1];
-            final int a2 = addresses[i + 2];
-            final int a3 = addresses[i + 3];
-            final int a4 = addresses[i + 4];
-            final int a5 = addresses[i + 5];
-            final int a6 = addresses[i + 6];
-            final int a7 = addresses[i + 7];
-            final int e0 = t24[a0 >>> 8];
-            final int e1 = t24[a1 >>> 8];
-            final int e2 = t24[a2 >>> 8];
-            final int e3 = t24[a3 >>> 8];
-            final int e4 = t24[a4 >>> 8];
-            final int e5 = t24[a5 >>> 8];
-            final int e6 = t24[a6 >>> 8];
-            final int e7 = t24[a7 >>> 8];
-            nextHops[i] = resolve(t8, e0, a0);
-            nextHops[i + 1] = resolve(t8, e1, a1);
-            nextHops[i + 2] = resolve(t8, e2, a2);
-            nextHops[i + 3] = resolve(t8, e3, a3);
-            nextHops[i + 4] = resolve(t8, e4, a4);
-            nextHops[i + 5] = resolve(t8, e5, a5);
-            nextHops[i + 6] = resolve(t8, e6, a6);
-            nextHops[i + 7] = resolve(t8, e7, a7);
+        for (int i = 0; i < count; i++) {
+            nextHops[i] = t24[addresses[i] >>> 8];
         }
-        for (; i < count; i++) {
-            final int a = addresses[i];
-            nextHops[i] = resolve(t8, t24[a >>> 8], a);
+        for (int i = 0; i < count; i++) {
+            nextHops[i] = resolve(t8, nextHops[i], addresses[i]);
         }
     }
 

@@ -11,12 +11,12 @@ import org.routerlab.api.route.RouteSet;
 import org.routerlab.api.route.RouteTable;
 
 /**
- * Builds a Poptrie ({@link PoptrieNarrowTable} or {@link PoptrieWideTable}) from a route set in two passes: the routes go into a temporary one-bit-per-level
- * trie, then a walk of that trie fills the direct array down to depth 18 and, below any depth-18 trie node with
- * descendants, emits a Poptrie node per 6-bit stride. A node's 64 chunk values are expanded from the trie (leaf:
- * the longest route on the way; child: a trie node at the stride's end with descendants), then its children are
- * given consecutive node numbers and its leaf runs consecutive leaf indexes before the children are built (depth
- * first). Not thread-safe; one builder per build.
+ * Builds a Poptrie ({@link PoptrieNarrowTable} or {@link PoptrieWideTable}) from a route set in two passes: the
+ * routes go into a temporary one-bit-per-level trie, then a walk of that trie fills the direct array down to depth
+ * 18 and, below any depth-18 trie node with descendants, emits a Poptrie node per 6-bit stride. A node's 64 chunk
+ * values are expanded from the trie (leaf: the longest route on the way; child: a trie node at the stride's end
+ * with descendants), then its children are given consecutive node numbers and its leaf runs consecutive leaf
+ * indexes before the children are built (depth first). Not thread-safe; one builder per build.
  */
 final class PoptrieBuilder {
     private static final int ABSENT = -1;
@@ -58,7 +58,8 @@ final class PoptrieBuilder {
         builder.fillDirect(0, 0, 0, RouteTable.NO_ROUTE);
         final long[] nodes = Arrays.copyOf(builder.nodes, NODE_LONGS * builder.nodeCount);
         if (forceWide || maxHop > PoptrieLayout.NARROW_MAX_HOP) {
-            return new PoptrieWideTable(routes, builder.direct, nodes, Arrays.copyOf(builder.leaves, builder.leafCount));
+            final int[] wide = Arrays.copyOf(builder.leaves, builder.leafCount);
+            return new PoptrieWideTable(routes, builder.direct, nodes, wide);
         }
         final char[] narrow = new char[builder.leafCount];
         for (int i = 0; i < narrow.length; i++) {
