@@ -71,6 +71,10 @@ public class EmulatorBenchmark {
     @Param({"per-packet", "batch-16", "premapped-reuse"})
     public String strategy;
 
+    /** Whether the forwarding step rewrites MACs and TTL (the router's work) or only moves the frame. */
+    @Param({"true"})
+    public boolean rewrite;
+
     private IxgbevfSession session;
     private DmaStrategy dma;
     private NicPort[] ports;
@@ -134,10 +138,12 @@ public class EmulatorBenchmark {
             final int egress = p ^ 1;
             final PacketBatch tx = this.tx;
             for (int i = 0; i < n; i++) {
-                view.wrap(memory, rx.offset(i), rx.length(i));
-                view.destinationMac(0x02_00_00_00_00_02L);
-                view.sourceMac(macs[egress]);
-                view.decrementTtl();
+                if (rewrite) {
+                    view.wrap(memory, rx.offset(i), rx.length(i));
+                    view.destinationMac(0x02_00_00_00_00_02L);
+                    view.sourceMac(macs[egress]);
+                    view.decrementTtl();
+                }
                 tx.addFrom(rx, i);
             }
             dma.prepareTransmit(ports[egress], tx);
@@ -167,14 +173,14 @@ public class EmulatorBenchmark {
     }
 
     /**
-     * With {@code --cpu PROFILE STRATEGY SECONDS}: runs the same cycle in this thread for the given time (after as
+     * With {@code --cpu PROFILE STRATEGY SECONDS [rewrite]}: runs the same cycle in this thread for the given time (after as
      * long again of warm-up) and prints packets per second of wall time and per second of this thread's CPU time.
      * On a shared machine the second is what one core of it does; JMH's score is the first. Otherwise: JMH with the
      * given options (none: every profile and strategy).
      */
     public static void main(final String[] args) throws Exception {
-        if (args.length == 4 && args[0].equals("--cpu")) {
-            cpu(args[1], args[2], Double.parseDouble(args[3]));
+        if (args.length >= 4 && args[0].equals("--cpu")) {
+            cpu(args[1], args[2], Double.parseDouble(args[3]), args.length < 5 || Boolean.parseBoolean(args[4]));
             return;
         }
         if (args.length > 0) {
@@ -184,11 +190,13 @@ public class EmulatorBenchmark {
         new Runner(new OptionsBuilder().include(EmulatorBenchmark.class.getSimpleName()).build()).run();
     }
 
-    private static void cpu(final String profile, final String strategy, final double seconds) throws Exception {
+    private static void cpu(final String profile, final String strategy, final double seconds, final boolean rewrite)
+            throws Exception {
         final var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         final EmulatorBenchmark b = new EmulatorBenchmark();
         b.profile = profile;
         b.strategy = strategy;
+        b.rewrite = rewrite;
         b.setUp();
         final Packets counter = new Packets();
         try {
@@ -205,8 +213,8 @@ public class EmulatorBenchmark {
                 final double wall = (System.nanoTime() - wall0) / 1e9;
                 final double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
                 System.out.printf(java.util.Locale.ROOT,
-                        "%s profile=%s strategy=%s: %d packets, %.3f Mpps per wall second, %.3f Mpps per CPU second "
-                                + "(%.2f s wall, %.2f s CPU)%n", round == 0 ? "warm-up " : "measured", profile, strategy,
+                        "%s profile=%s strategy=%s rewrite=%s: %d packets, %.3f Mpps per wall second, %.3f Mpps per CPU second "
+                                + "(%.2f s wall, %.2f s CPU)%n", round == 0 ? "warm-up " : "measured", profile, strategy, rewrite,
                         counter.packets, counter.packets / wall / 1e6, counter.packets / cpu / 1e6, wall, cpu);
             }
         } finally {
