@@ -88,11 +88,18 @@ public final class PacketBatch {
 
     /** Copies slot {@code from} of {@code source} to the end of this batch; returns the new index or -1 when full. */
     public int addFrom(final PacketBatch source, final int from) {
-        final int i = add(source.buffer[from], source.offset[from], source.length[from], source.dma[from], source.port[from]);
-        if (i >= 0) {
-            nextHop[i] = source.nextHop[from];
-            stamp[i] = source.stamp[from];
+        final int i = size;
+        if (i == capacity) {
+            return -1;
         }
+        buffer[i] = source.buffer[from];
+        offset[i] = source.offset[from];
+        length[i] = source.length[from];
+        dma[i] = source.dma[from];
+        port[i] = source.port[from];
+        nextHop[i] = source.nextHop[from];
+        stamp[i] = source.stamp[from];
+        size = i + 1;
         return i;
     }
 

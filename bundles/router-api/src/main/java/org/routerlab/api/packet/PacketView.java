@@ -65,7 +65,21 @@ public final class PacketView {
 
     /** True when the header checksum over IHL×4 bytes verifies (sums to 0xFFFF). */
     public boolean ipChecksumValid() {
-        return Checksums.onesComplementSum(memory, base + IP, ipHeaderLength()) == 0xFFFF;
+        final int headerLength = ipHeaderLength();
+        if (headerLength == Ipv4Layout.MIN_HEADER_LENGTH) {
+            // The common case, no options: five 32-bit loads, summed in 64 bits and folded (RFC 1071 allows any
+            // word size that is a multiple of 16 bits).
+            final long at = base + IP;
+            long sum = (memory.get(U32, at) & 0xFFFF_FFFFL) + (memory.get(U32, at + 4) & 0xFFFF_FFFFL)
+                    + (memory.get(U32, at + 8) & 0xFFFF_FFFFL) + (memory.get(U32, at + 12) & 0xFFFF_FFFFL)
+                    + (memory.get(U32, at + 16) & 0xFFFF_FFFFL);
+            sum = (sum & 0xFFFF_FFFFL) + (sum >>> 32);
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+            return sum == 0xFFFF;
+        }
+        return Checksums.onesComplementSum(memory, base + IP, headerLength) == 0xFFFF;
     }
 
     /** Recomputes the header checksum from scratch (for generators and tests, not the forwarding path). */
