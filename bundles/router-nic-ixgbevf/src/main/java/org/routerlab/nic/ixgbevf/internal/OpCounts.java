@@ -12,7 +12,6 @@ import org.routerlab.api.platform.PlatformOp;
 final class OpCounts {
     private final PlatformCounters published;
     private final long[] pending = new long[PlatformOp.count()];
-    private boolean dirty;
 
     OpCounts(final PlatformCounters published) {
         this.published = published;
@@ -20,12 +19,10 @@ final class OpCounts {
 
     void increment(final PlatformOp op) {
         pending[op.id()]++;
-        dirty = true;
     }
 
     void add(final PlatformOp op, final long delta) {
         pending[op.id()] += delta;
-        dirty = true;
     }
 
     /** The count of {@code op}: published plus pending (owning thread only). */
@@ -35,9 +32,6 @@ final class OpCounts {
 
     /** Moves the pending counts into the shared counters. */
     void publish() {
-        if (!dirty) {
-            return;
-        }
         final long[] p = pending;
         for (int i = 0; i < p.length; i++) {
             if (p[i] != 0) {
@@ -45,7 +39,6 @@ final class OpCounts {
                 p[i] = 0;
             }
         }
-        dirty = false;
     }
 
     PlatformCounters published() {

@@ -46,7 +46,9 @@ class EngineEndToEndTest {
         engine = new EngineHarness(dir, routes, backend, BrokenStrategies.factory(BrokenStrategies.Bug.RX_NOT_MAPPED),
                 BrokenStrategies.factory(BrokenStrategies.Bug.RX_UNMAPPED_EARLY),
                 BrokenStrategies.factory(BrokenStrategies.Bug.TX_NOT_MAPPED),
-                BrokenStrategies.factory(BrokenStrategies.Bug.TX_UNMAPPED_EARLY));
+                BrokenStrategies.factory(BrokenStrategies.Bug.TX_UNMAPPED_EARLY),
+                new org.routerlab.dma.batch16.internal.Batch16StrategyFactory(),
+                new org.routerlab.dma.premapped.internal.PremappedReuseFactory());
     }
 
     private RouterStatus run(final long packets, final String... settings) throws Exception {
@@ -97,6 +99,22 @@ class EngineEndToEndTest {
             assertAccounted(s, 30_000);
             assertEquals(0, ports(s, "rx_missed"), "asap traffic and a per-packet refill never miss");
             assertTrue(s.drops().get("bad-checksum") > 0 && s.drops().get("no-route") > 0, profile);
+        }
+    }
+
+    @Test
+    void shouldRunTheOtherStrategiesWithinTheInvariants() throws Exception {
+        for (final String profile : new String[] {"xen-pv", "iommu-strict", "iommu-lazy", "none"}) {
+            final RouterStatus batch = run(20_000, "profile", profile, "dma", "batch-16");
+            assertAccounted(batch, 20_000);
+            final long rxTail = ports(batch, "rx_tail_writes");
+            assertTrue(rxTail * 16 <= batch.packetsRx() + 2 * 512 && rxTail * 16 >= batch.packetsRx() - 2 * 512,
+                    profile + ": ixgbevf's one tail write per 16 rx buffers: " + rxTail);
+            final RouterStatus premapped = run(20_000, "profile", profile, "dma", "premapped-reuse");
+            assertAccounted(premapped, 20_000);
+            assertEquals(batch.drops(), premapped.drops(), profile + ": the same frames, forwarded alike");
+            assertTrue(platform(premapped, "dma_maps") <= 2L * 2 * 512, "mapped once, at attach");
+            assertTrue(modeledMpps(premapped) > modeledMpps(batch), profile);
         }
     }
 

@@ -56,8 +56,8 @@ class ModeledClockTest {
     @Test
     void shouldBurnModeledTimeForRealInSpinMode() {
         final ModeledClock clock = new ModeledClock(counters, 1, true);
-        clock.publish(); // starts the wall reference
         final long start = System.nanoTime();
+        clock.publish(); // starts the wall reference (at or after start)
         clock.charge(20_000_000_000L); // 20 ms
         clock.publish();
         assertTrue(System.nanoTime() - start >= 20_000_000L, "spun at least the modeled 20 ms");
