@@ -57,6 +57,14 @@ record IxgbevfConfig(List<PortSpec> ports, int packetSize, int flows, long rate,
             CostProfile.MODE_KEY);
 
     static IxgbevfConfig from(final Map<String, String> config) {
+        return from(config, null);
+    }
+
+    /**
+     * @param home the router home, where a relative capture path is looked for when it is not found from the current
+     *        folder; null for none
+     */
+    static IxgbevfConfig from(final Map<String, String> config, final Path home) {
         final List<PortSpec> ports = parsePorts(config.getOrDefault(ConfigKeys.PORTS, DEFAULT_PORTS));
         checkKeys(config, ports);
         final int rxRing = intValue(config, "nic.rx.ring", DEFAULT_RXD, 64, 4096);
@@ -71,7 +79,7 @@ record IxgbevfConfig(List<PortSpec> ports, int packetSize, int flows, long rate,
         for (final PortSpec p : ports) {
             final String v = config.get(PCAP + "." + p.name());
             if (v != null && !v.isBlank()) {
-                captures.put(p.name(), resolve(PCAP + "." + p.name(), v));
+                captures.put(p.name(), resolve(PCAP + "." + p.name(), v, home));
             }
         }
         final String pcap = config.get(PCAP);
@@ -107,7 +115,7 @@ record IxgbevfConfig(List<PortSpec> ports, int packetSize, int flows, long rate,
                 longValue(config, "nic.iommu.timeout.ms", Iommu.DEFAULT_TIMEOUT_NANOS / 1_000_000, 1, 60_000)
                         * 1_000_000L,
                 Map.copyOf(captures),
-                pcap == null || pcap.isBlank() ? null : resolve(PCAP, pcap),
+                pcap == null || pcap.isBlank() ? null : resolve(PCAP, pcap, home),
                 timing,
                 booleanValue(config, PCAP_LOOP, false));
     }
@@ -150,15 +158,14 @@ record IxgbevfConfig(List<PortSpec> ports, int packetSize, int flows, long rate,
         return false;
     }
 
-    /** A capture path: as given if it exists, else relative to the router home. */
-    private static Path resolve(final String key, final String value) {
+    /** A capture path: as given (relative to the current folder) if it exists, else relative to the router home. */
+    private static Path resolve(final String key, final String value, final Path home) {
         final Path path = Path.of(value.strip());
         if (Files.isRegularFile(path)) {
             return path;
         }
-        final String home = System.getProperty("routerlab.home");
-        if (!path.isAbsolute() && home != null && Files.isRegularFile(Path.of(home).resolve(path))) {
-            return Path.of(home).resolve(path);
+        if (!path.isAbsolute() && home != null && Files.isRegularFile(home.resolve(path))) {
+            return home.resolve(path);
         }
         throw new IllegalArgumentException(key + "=" + value + ": no such file");
     }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.routerlab.api.nic.NicBackend;
 import org.routerlab.api.nic.NicSession;
@@ -24,6 +26,15 @@ import org.routerlab.api.route.RouteSet;
 public final class IxgbevfNicBackend implements NicBackend {
     static final String NAME = "ixgbevf";
 
+    /** The router home (framework property {@code routerlab.home}): where relative capture paths are also looked for. */
+    private volatile Path home;
+
+    @Activate
+    void activate(final BundleContext context) {
+        final String property = context == null ? null : context.getProperty("routerlab.home");
+        home = property == null || property.isBlank() ? null : Path.of(property);
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -37,7 +48,7 @@ public final class IxgbevfNicBackend implements NicBackend {
 
     @Override
     public NicSession open(final Map<String, String> config) throws Exception {
-        final IxgbevfConfig c = IxgbevfConfig.from(config);
+        final IxgbevfConfig c = IxgbevfConfig.from(config, home);
         final List<Route> destinations = destinations(c.routes());
         final int devices = c.ports().size();
         final int ringDescriptorBytes = 16; // union ixgbe_adv_rx_desc / tx_desc

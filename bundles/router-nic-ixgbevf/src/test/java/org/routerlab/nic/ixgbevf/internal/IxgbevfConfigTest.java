@@ -89,6 +89,15 @@ class IxgbevfConfigTest {
     }
 
     @Test
+    void shouldLookForARelativeCaptureInTheRouterHomeToo() throws Exception {
+        Files.createDirectories(dir.resolve("captures"));
+        final Path file = Files.write(dir.resolve("captures/home-only.pcap"), new byte[0]);
+        assertEquals(file, IxgbevfConfig.from(Map.of("traffic.pcap", "captures/home-only.pcap"), dir).captureFor("p0"));
+        assertThrows(IllegalArgumentException.class,
+                () -> IxgbevfConfig.from(Map.of("traffic.pcap", "captures/home-only.pcap"), null));
+    }
+
+    @Test
     void shouldIgnoreOtherPluginsNamespaces() {
         IxgbevfConfig.from(Map.of("dma.rings", "2", "routing.x", "1", "trace.level", "off", "nic", "ixgbevf"));
     }
