@@ -203,6 +203,21 @@ class EngineEndToEndTest {
     }
 
     @Test
+    void shouldDropAndCountWhenTheBounceApertureRunsOut() throws Exception {
+        // 128 slots for two rx rings of 511 descriptors each: most maps fail, nothing crashes, nothing leaks.
+        final RouterStatus s = run(20_000, "profile", "paper", "nic.swiotlb.size", "256K");
+        assertTrue(platform(s, "dma_map_failures") > 0, s.platform().toString());
+        assertEquals(s.packetsOffered(), s.packetsRx() + ports(s, "rx_missed"), "offered = rx + rx_missed");
+        assertTrue(ports(s, "rx_missed") > 0, "refill could not post: the device missed frames");
+        assertEquals(s.packetsRx(), s.packetsTx() + s.totalDrops());
+        assertEquals(platform(s, "dma_maps"), platform(s, "dma_unmaps"));
+        assertEquals(0, s.liveMappings());
+        assertEquals(0, platform(s, "dma_faults"));
+        assertEquals(0, backend.last().leakedAtClose());
+        assertEquals(0, backend.last().model().swiotlb().usedSlots());
+    }
+
+    @Test
     void shouldMissFramesWhenLineRateOutrunsTheModeledCore() throws Exception {
         final RouterStatus fast = run(50_000, "profile", "none", "rate", "1000000");
         assertEquals(0, ports(fast, "rx_missed"), "1 Mpps per port is within a core's modeled budget");
