@@ -54,6 +54,7 @@ final class IxgbevfPort implements NicPort {
     private final int rxMask;
     private final int[] rxBuffer;
     private final long[] rxDma;
+    private final long[] rxOffset;
     private final int[] rxLength;
     private final long[] rxStamp;
     private long rxClean;
@@ -119,6 +120,7 @@ final class IxgbevfPort implements NicPort {
         this.rxMask = rxSize - 1;
         this.rxBuffer = new int[rxSize];
         this.rxDma = new long[rxSize];
+        this.rxOffset = new long[rxSize];
         this.rxLength = new int[rxSize];
         this.rxStamp = new long[rxSize];
         this.txSize = txSize;
@@ -198,8 +200,7 @@ final class IxgbevfPort implements NicPort {
         final long filled = rxDevice;
         while (n < limit && clean != filled) {
             final int slot = (int) (clean & rxMask);
-            final int buffer = rxBuffer[slot];
-            final int i = batch.add(buffer, platform.bufferOffset(buffer), rxLength[slot], rxDma[slot], index);
+            final int i = batch.add(rxBuffer[slot], rxOffset[slot], rxLength[slot], rxDma[slot], index);
             batch.stamp(i, rxStamp[slot]);
             clean++;
             n++;
@@ -246,7 +247,9 @@ final class IxgbevfPort implements NicPort {
             final int slot = (int) (rxDevice & rxMask);
             final int length = source.length();
             final long stamp = rate ? pacer.arrivalOf(offered + i) : recorded ? source.recordedTime(0) : now;
-            if (platform.deviceWrite(device, rxDma[slot], source.memory(), source.offset(), length)) {
+            final long at = platform.deviceWrite(device, rxDma[slot], source.memory(), source.offset(), length);
+            if (at >= 0) {
+                rxOffset[slot] = at;
                 rxLength[slot] = length;
                 rxStamp[slot] = stamp;
                 rxDevice++;

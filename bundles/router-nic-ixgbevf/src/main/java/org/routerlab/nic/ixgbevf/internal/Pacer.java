@@ -26,6 +26,9 @@ final class Pacer {
         }
     }
 
+    /** Most frames a {@code recorded} poll looks ahead. */
+    static final long MAX_RECORDED_PER_POLL = 1 << 16;
+
     private final Mode mode;
     private final long rate;
 
@@ -52,8 +55,11 @@ final class Pacer {
             case ASAP -> pollQuota;
             case RATE -> Math.max(0, arrivedBy(now) - offered);
             case RECORDED -> {
+                // Bounded per poll: what is due beyond the bound is offered at the next poll (and missed there if
+                // the ring is full), so a core far behind a looping capture does not stall in one poll.
+                final long limit = Math.min(available, MAX_RECORDED_PER_POLL);
                 long n = 0;
-                while (n < available && source.recordedTime(n) <= now) {
+                while (n < limit && source.recordedTime(n) <= now) {
                     n++;
                 }
                 yield n;

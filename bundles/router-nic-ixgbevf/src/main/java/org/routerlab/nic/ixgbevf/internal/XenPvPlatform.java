@@ -545,35 +545,36 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
 
     /**
      * The device writes {@code length} bytes from {@code source} at {@code sourceOffset} (a frame off the wire) to
-     * bus address {@code bus}. Returns false, after counting and tracing a fault, when it may not.
+     * bus address {@code bus}. Returns the pseudo-physical address (offset in {@link #memory()}) where the CPU will
+     * find the frame once the mapping is unmapped or synced, or -1, after counting and tracing a fault, when the
+     * device may not write there.
      */
-    boolean deviceWrite(final int device, final long bus, final MemorySegment source, final long sourceOffset,
+    long deviceWrite(final int device, final long bus, final MemorySegment source, final long sourceOffset,
             final int length) {
         if (plainDirect) {
             final long address = directAccess(device, bus, length, true);
-            if (address < 0) {
-                return false;
+            if (address >= 0) {
+                MemorySegment.copy(source, sourceOffset, memory, address, length);
             }
-            MemorySegment.copy(source, sourceOffset, memory, address, length);
-            return true;
+            return address;
         }
         if (iommu != null) {
-            return iommuAccess(device, bus, source, sourceOffset, length, true);
+            return iommuAccess(device, bus, source, sourceOffset, length, true)
+                    ? iommu.translate(device, bus, true) : -1;
         }
         if (swiotlb.contains(bus)) {
             final int head = apertureAccess(device, bus, length, true);
             if (head < 0) {
-                return false;
+                return -1;
             }
             MemorySegment.copy(source, sourceOffset, swiotlb.memory(), bus - swiotlb.busBase(), length);
-            return true;
+            return swiotlb.original(head) + (bus - swiotlb.busOf(head));
         }
         final long address = directAccess(device, bus, length, true);
-        if (address < 0) {
-            return false;
+        if (address >= 0) {
+            MemorySegment.copy(source, sourceOffset, memory, address, length);
         }
-        MemorySegment.copy(source, sourceOffset, memory, address, length);
-        return true;
+        return address;
     }
 
     /** The device reads {@code length} bytes at bus address {@code bus} (a frame to transmit); false on a fault. */

@@ -86,6 +86,18 @@ class IxgbevfPortTest {
     }
 
     @Test
+    void shouldReportTheFrameWhereTheDeviceWroteIt() {
+        final IxgbevfPort p = open();
+        final int b = platform.allocate();
+        p.postRx(b, platform.map(0, b, 2, 2046, DmaDirection.FROM_DEVICE)); // NET_IP_ALIGN
+        p.commitRx();
+        final PacketBatch batch = new PacketBatch(64);
+        assertEquals(1, p.rxBurst(batch, 1));
+        assertEquals(platform.bufferOffset(b) + 2, batch.offset(0));
+        assertEquals(b, batch.buffer(0));
+    }
+
+    @Test
     void shouldTakeAtMostTheNapiWeightPerPoll() {
         final IxgbevfPort p = open();
         post(511);
