@@ -73,6 +73,7 @@ class CliRequestTest {
         }
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CliRequest.from(Map.<String, String>of()::get));
-        assertEquals("routerlab.cli.command=null (expected run, plugins, lookup or routes-stats)", e.getMessage());
+        assertEquals("routerlab.cli.command=null (expected run, plugins, lookup, routes-stats or bench)",
+                e.getMessage());
     }
 }
