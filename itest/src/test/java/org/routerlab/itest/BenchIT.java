@@ -78,7 +78,9 @@ class BenchIT {
                         + " vs " + premappedNone);
         assertTrue(premappedPaper > 3 * value(find(records, "per-packet", "paper"), "modeled_mpps"),
                 "under the paper's assumption, premapped-reuse forwards several times faster than per-packet");
+        final double forwarded = value(find(records, "per-packet", "paper"), "forwarded_share");
         for (final String r : records) {
+            assertEquals(forwarded, value(r, "forwarded_share"), 0.02, "every strategy forwards the same traffic: " + r);
             assertTrue(r.contains("\"dma_faults\":0"), r);
             assertTrue(r.contains("\"buffers_leaked\":0"), r);
         }

@@ -87,7 +87,7 @@ class RouterRuntimeIT {
                 assertEquals(Bundle.ACTIVE, b.getState(), b.getSymbolicName());
             }
         }
-        assertEquals(7, routerBundles, "api, core, nic-emulated, dma-per-packet, route-binary-trie, trace, shell");
+        assertTrue(routerBundles >= 7, "api, core, a NIC backend, strategies, algorithms, trace, shell: " + routerBundles);
     }
 
     @Test

@@ -7,10 +7,12 @@ import java.util.Map;
  * The measured window of one bench cell, as per-packet ratios over the steady state (the warm-up, premapping at
  * attach and teardown at detach are outside the window).
  *
+ * @param forwardedShare transmitted / received packets in the window (drops lower it)
  * @param hypercallsByType hypercalls per received packet, by type (the platform counter keys without
  *        {@code hypercalls_})
  */
-record BenchCell(String strategy, int size, String profile, long packets, double hypercallsPerPacket,
+record BenchCell(String strategy, int size, String profile, long packets, double forwardedShare,
+        double hypercallsPerPacket,
         Map<String, Double> hypercallsByType, double mapsPerPacket, double iotlbPerPacket, double bounceBytesPerPacket,
         double tailWritesPerPacket, long dmaFaults, long rxMissed, double modeledMpps, double wallMpps,
         long buffersLeaked, String error) {
@@ -21,6 +23,7 @@ record BenchCell(String strategy, int size, String profile, long packets, double
         m.put("size", size);
         m.put("profile", profile);
         m.put("packets", packets);
+        m.put("forwarded_share", forwardedShare);
         m.put("hypercalls_per_packet", hypercallsPerPacket);
         m.put("hypercalls", hypercallsByType);
         m.put("dma_maps_per_packet", mapsPerPacket);

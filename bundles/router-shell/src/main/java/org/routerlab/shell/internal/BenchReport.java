@@ -23,12 +23,13 @@ final class BenchReport {
 
     static String table(final List<BenchCell> cells) {
         final StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-13s %-16s %5s %9s %9s %9s %10s %9s %7s %9s %10s %9s%n", "profile",
-                "strategy", "size", "hcall/pkt", "maps/pkt", "iotlb/pkt", "bounceB/pkt", "tail/pkt", "faults",
+        out.append(String.format(Locale.ROOT, "%-13s %-16s %5s %6s %9s %9s %9s %10s %9s %7s %9s %10s %9s%n",
+                "profile", "strategy", "size", "fwd%", "hcall/pkt", "maps/pkt", "iotlb/pkt", "bounceB/pkt", "tail/pkt", "faults",
                 "rx_missed", "model Mpps", "wall Mpps"));
         for (final BenchCell c : cells) {
-            out.append(String.format(Locale.ROOT, "%-13s %-16s %5d %9.3f %9.3f %9.3f %10.1f %9.3f %7d %9d %10.2f %9.2f%s%n",
-                    c.profile(), c.strategy(), c.size(), c.hypercallsPerPacket(), c.mapsPerPacket(),
+            out.append(String.format(Locale.ROOT,
+                    "%-13s %-16s %5d %6.1f %9.3f %9.3f %9.3f %10.1f %9.3f %7d %9d %10.2f %9.2f%s%n",
+                    c.profile(), c.strategy(), c.size(), 100 * c.forwardedShare(), c.hypercallsPerPacket(), c.mapsPerPacket(),
                     c.iotlbPerPacket(), c.bounceBytesPerPacket(), c.tailWritesPerPacket(), c.dmaFaults(),
                     c.rxMissed(), c.modeledMpps(), c.wallMpps(), c.error() == null ? "" : "  error: " + c.error()));
         }
@@ -67,14 +68,15 @@ final class BenchReport {
             h.append("</div>\n");
         }
         h.append("<h2>all cells</h2>\n<table><tr>");
-        for (final String col : new String[] {"profile", "strategy", "size", "hypercalls/pkt", "maps/pkt",
+        for (final String col : new String[] {"profile", "strategy", "size", "forwarded %", "hypercalls/pkt", "maps/pkt",
             "iotlb/pkt", "bounce B/pkt", "tail writes/pkt", "DMA faults", "rx_missed", "modeled Mpps", "wall Mpps"}) {
             h.append("<th>").append(col).append("</th>");
         }
         h.append("</tr>\n");
         for (final BenchCell c : cells) {
             h.append("<tr><td class=\"l\">").append(escape(c.profile())).append("</td><td class=\"l\">")
-                    .append(escape(c.strategy())).append("</td><td>").append(c.size()).append("</td>");
+                    .append(escape(c.strategy())).append("</td><td>").append(c.size()).append("</td><td>")
+                    .append(fmt(100 * c.forwardedShare())).append("</td>");
             for (final double v : new double[] {c.hypercallsPerPacket(), c.mapsPerPacket(), c.iotlbPerPacket(),
                 c.bounceBytesPerPacket(), c.tailWritesPerPacket()}) {
                 h.append("<td>").append(fmt(v)).append("</td>");

@@ -95,7 +95,8 @@ final class BenchRunner {
         }
         final long modeled = b.modeledNanos() - a.modeledNanos();
         final long wall = b.wallNanos() - a.wallNanos();
-        return new BenchCell(strategy, size, profile, packets, hypercalls * per, byType,
+        return new BenchCell(strategy, size, profile, packets, (b.packetsTx() - a.packetsTx()) * per,
+                hypercalls * per, byType,
                 delta(a, b, "dma_maps") * per, delta(a, b, "iotlb_invalidations") * per,
                 delta(a, b, "bounce_bytes") * per, (portDelta(a, b, "rx_tail_writes") + portDelta(a, b,
                         "tx_tail_writes")) * per,

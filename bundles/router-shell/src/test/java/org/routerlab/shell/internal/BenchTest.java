@@ -30,6 +30,7 @@ class BenchTest {
                 -1, null, 0);
         final BenchCell c = BenchRunner.measure("per-packet", 64, "paper", a, b, end);
         assertEquals(10_000, c.packets());
+        assertEquals(1.0, c.forwardedShare(), 1e-9);
         assertEquals(3.0, c.hypercallsPerPacket(), 1e-9, "(20000 mmu + 10000 grant) / 10000 packets");
         assertEquals(2.0, c.hypercallsByType().get("mmu_update"), 1e-9);
         assertEquals(1.0, c.hypercallsByType().get("grant_table_op"), 1e-9);
@@ -72,7 +73,7 @@ class BenchTest {
 
     private static BenchCell cell(final String strategy, final int size, final String profile, final double hcalls,
             final double mpps) {
-        return new BenchCell(strategy, size, profile, 1000, hcalls, Map.of(), hcalls, 0, 0, 0, 0, 0, mpps, 1.0, 0,
+        return new BenchCell(strategy, size, profile, 1000, 0.95, hcalls, Map.of(), hcalls, 0, 0, 0, 0, 0, mpps, 1.0, 0,
                 null);
     }
 

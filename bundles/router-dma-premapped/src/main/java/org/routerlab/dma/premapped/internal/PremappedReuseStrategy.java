@@ -17,7 +17,9 @@ import org.routerlab.api.platform.DmaPlatform;
  * its place (a rotation). A received buffer is the forwarder's, with its access rights; it is transmitted from the
  * very buffer it arrived in: on another port only that port's device is granted read access (no new mapping, no
  * copy); on its own port the existing mapping already allows it. After tx completion the grant is revoked and the
- * buffer goes back to its own ring.
+ * buffer goes back to its own ring. The only per-packet DMA-API calls are the two syncs any long-lived mapping
+ * needs (for the CPU at receive, for the device before transmit): free on a coherent platform, a copy where the
+ * platform bounces the mapping.
  *
  * <p>Egress lag and drops: a buffer returns to its ring when its transmission completes or the packet is dropped,
  * whatever ring is active. Rotation never waits for a ring to be complete: it posts what the next ring has, and if
@@ -145,7 +147,14 @@ final class PremappedReuseStrategy implements DmaStrategy {
 
     @Override
     public void onReceive(final NicPort port, final PacketBatch received) {
-        // Nothing per packet: the buffer stays mapped and is the forwarder's until it goes back to its ring.
+        // No mapping work: the buffer stays mapped and is the forwarder's until it goes back to its ring. Only a
+        // sync for the CPU, which is free on a coherent platform and a copy where the long-lived mapping bounces.
+        final DmaPlatform p = platform;
+        final int device = port.info().device();
+        final int n = received.size();
+        for (int i = 0; i < n; i++) {
+            p.sync(device, received.dma(i), received.length(i), DmaDirection.FROM_DEVICE);
+        }
     }
 
     @Override
@@ -159,6 +168,8 @@ final class PremappedReuseStrategy implements DmaStrategy {
             final int b = batch.buffer(i);
             final long offset = batch.offset(i) - p.bufferOffset(b);
             long base = handle[b];
+            // Hand the CPU's rewrite back to the device view of the buffer (a copy only if the mapping bounces).
+            p.sync(ports[ownerPort[b]].info().device(), base + offset, batch.length(i), DmaDirection.TO_DEVICE);
             if (ownerPort[b] != egressPort) {
                 base = p.grant(device, b, DeviceAccess.READ);
                 if (base != DmaPlatform.MAP_FAILED) {
