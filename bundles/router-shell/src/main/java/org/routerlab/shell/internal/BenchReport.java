@@ -144,8 +144,13 @@ final class BenchReport {
                 xs.add(c.size());
             }
         }
+        double lastLabel = Double.NEGATIVE_INFINITY;
         for (final int x : xs) {
             final double px = left + plotW * (x - minX) / (maxX - minX);
+            if (px - lastLabel < 24) {
+                continue; // too close to the previous label to be read
+            }
+            lastLabel = px;
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%d"
                     + "</text>", px, hgt - bottom + 14, x));
         }
