@@ -1,5 +1,6 @@
 package org.routerlab.nic.emulated.internal;
 
+import org.routerlab.api.nic.PortSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class EmulatedNicBackend implements NicBackend {
         final List<TrafficGenerator> generators = new ArrayList<>();
         try {
             for (int i = 0; i < c.ports().size(); i++) {
-                final EmulatedNicConfig.PortSpec spec = c.ports().get(i);
+                final PortSpec spec = c.ports().get(i);
                 final int address = spec.address().address();
                 final int length = spec.address().prefixLength();
                 final int network = address & Ipv4Address.mask(length);

@@ -1,5 +1,10 @@
 package org.routerlab.nic.ixgbevf.internal;
 
+import static org.routerlab.api.engine.ConfigValues.booleanValue;
+import static org.routerlab.api.engine.ConfigValues.doubleValue;
+import static org.routerlab.api.engine.ConfigValues.intValue;
+import static org.routerlab.api.engine.ConfigValues.longValue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.routerlab.api.engine.ConfigKeys;
-import org.routerlab.api.nic.PortInfo;
+import org.routerlab.api.nic.PortSpec;
 import org.routerlab.api.packet.Ipv4Address;
 
 /**
@@ -28,8 +33,6 @@ record IxgbevfConfig(List<PortSpec> ports, int packetSize, int flows, long rate,
         Map<String, Path> captures, Path defaultCapture, Pacer.Mode captureTiming, boolean captureLoop) {
 
     /** A port as given in {@code ports=NAME=ADDR/LEN,…}. */
-    record PortSpec(String name, PortInfo.InterfaceAddress address) {
-    }
 
     static final String DEFAULT_PORTS = "p0=10.0.0.1/24,p1=10.1.0.1/24";
 
@@ -65,7 +68,7 @@ record IxgbevfConfig(List<PortSpec> ports, int packetSize, int flows, long rate,
      *        folder; null for none
      */
     static IxgbevfConfig from(final Map<String, String> config, final Path home) {
-        final List<PortSpec> ports = parsePorts(config.getOrDefault(ConfigKeys.PORTS, DEFAULT_PORTS));
+        final List<PortSpec> ports = PortSpec.parseList(config.getOrDefault(ConfigKeys.PORTS, DEFAULT_PORTS));
         checkKeys(config, ports);
         final int rxRing = intValue(config, "nic.rx.ring", DEFAULT_RXD, 64, 4096);
         final int txRing = intValue(config, "nic.tx.ring", DEFAULT_TXD, 64, 4096);
@@ -170,92 +173,10 @@ record IxgbevfConfig(List<PortSpec> ports, int packetSize, int flows, long rate,
         throw new IllegalArgumentException(key + "=" + value + ": no such file");
     }
 
-    static List<PortSpec> parsePorts(final String text) {
-        final List<PortSpec> ports = new ArrayList<>();
-        for (final String item : text.split(",")) {
-            final String s = item.strip();
-            final int eq = s.indexOf('=');
-            final int slash = s.indexOf('/');
-            if (eq <= 0 || slash < eq) {
-                throw new IllegalArgumentException("ports=" + text + ": '" + s + "' is not NAME=ADDR/LEN");
-            }
-            final String name = s.substring(0, eq);
-            final int address;
-            final int length;
-            try {
-                address = Ipv4Address.parse(s.substring(eq + 1, slash));
-                length = Integer.parseInt(s.substring(slash + 1));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ports=" + text + ": '" + s + "': " + e.getMessage());
-            }
-            if (length < 1 || length > 30) {
-                throw new IllegalArgumentException("ports=" + text + ": prefix length of '" + s + "' must be 1..30");
-            }
-            for (final PortSpec p : ports) {
-                if (p.name().equals(name)) {
-                    throw new IllegalArgumentException("ports=" + text + ": port " + name + " named twice");
-                }
-            }
-            ports.add(new PortSpec(name, new PortInfo.InterfaceAddress(address, length)));
-        }
-        if (ports.isEmpty() || ports.size() > 64) {
-            throw new IllegalArgumentException("ports=" + text + ": 1..64 ports");
-        }
-        return ports;
-    }
 
-    private static int intValue(final Map<String, String> c, final String key, final int def, final int min,
-            final int max) {
-        return (int) longValue(c, key, def, min, max);
-    }
 
-    private static long longValue(final Map<String, String> c, final String key, final long def, final long min,
-            final long max) {
-        final String v = c.get(key);
-        if (v == null || v.isBlank()) {
-            return def;
-        }
-        final long value;
-        try {
-            value = Long.parseLong(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + "=" + v + " is not a whole number");
-        }
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(key + "=" + v + " must be in " + min + ".." + max);
-        }
-        return value;
-    }
 
-    private static double doubleValue(final Map<String, String> c, final String key, final double def,
-            final double min, final double max) {
-        final String v = c.get(key);
-        if (v == null || v.isBlank()) {
-            return def;
-        }
-        final double d;
-        try {
-            d = Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + "=" + v + " is not a number");
-        }
-        if (!(d >= min && d <= max)) {
-            throw new IllegalArgumentException(key + "=" + v + " must be in " + min + ".." + max);
-        }
-        return d;
-    }
 
-    private static boolean booleanValue(final Map<String, String> c, final String key, final boolean def) {
-        final String v = c.get(key);
-        if (v == null || v.isBlank()) {
-            return def;
-        }
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new IllegalArgumentException(key + "=" + v + " must be true or false");
-        };
-    }
 
     /** Bytes, with an optional K, M or G suffix (binary). */
     static long sizeValue(final Map<String, String> c, final String key, final long def) {

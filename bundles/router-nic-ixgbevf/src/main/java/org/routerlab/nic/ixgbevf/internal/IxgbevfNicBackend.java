@@ -1,5 +1,6 @@
 package org.routerlab.nic.ixgbevf.internal;
 
+import org.routerlab.api.nic.PortSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ public final class IxgbevfNicBackend implements NicBackend {
         final Map<Path, PcapCapture> captures = new HashMap<>();
         try {
             for (int i = 0; i < devices; i++) {
-                final IxgbevfConfig.PortSpec spec = c.ports().get(i);
+                final PortSpec spec = c.ports().get(i);
                 final int address = spec.address().address();
                 final int length = spec.address().prefixLength();
                 final int network = address & Ipv4Address.mask(length);
