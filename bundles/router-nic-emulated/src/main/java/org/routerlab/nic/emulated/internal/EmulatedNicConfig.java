@@ -4,12 +4,10 @@ import static org.routerlab.api.engine.ConfigValues.fraction;
 import static org.routerlab.api.engine.ConfigValues.intValue;
 import static org.routerlab.api.engine.ConfigValues.longValue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.routerlab.api.engine.ConfigKeys;
 import org.routerlab.api.nic.PortSpec;
-import org.routerlab.api.packet.Ipv4Address;
 
 /** The emulated backend's settings, parsed and checked from the router configuration. */
 record EmulatedNicConfig(List<PortSpec> ports, int packetSize, int flows, long rate, long seed, long packets,

@@ -7,7 +7,6 @@ import static org.routerlab.api.engine.ConfigValues.longValue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.routerlab.api.engine.ConfigKeys;
 import org.routerlab.api.nic.PortSpec;
-import org.routerlab.api.packet.Ipv4Address;
 
 /**
  * The ixgbevf backend's settings, read and checked from the router configuration (ConfigAdmin PID
