@@ -1,5 +1,6 @@
 package org.routerlab.api.nic;
 
+import org.routerlab.api.engine.DropReason;
 import org.routerlab.api.packet.PacketBatch;
 
 /**
@@ -64,6 +65,14 @@ public interface NicPort {
      */
     int reclaimRx(PacketBatch out, int max);
 
+    /**
+     * Number of rx descriptors that hold a buffer: posted (committed or not) or filled but not yet handed out by
+     * {@link #rxBurst}. Rings are FIFO, so these are exactly the next {@code rxHeld()} frames {@link #rxBurst} will
+     * return (the engine relies on this to hand a ring from one DMA strategy to the next without loss). The default
+     * follows the ixgbevf convention of one descriptor kept empty; a backend whose ring uses every slot overrides it.
+     */
+    default int rxHeld() { return rxRingSize() - 1 - rxFreeSlots(); }
+
     /** Number of frames accepted by {@link #txBurst} whose completion has not been reaped yet. */
     int txInFlight();
 
@@ -74,4 +83,20 @@ public interface NicPort {
     long neighbourMac(int ipv4);
 
     PortCounters counters();
+
+    /**
+     * The exception path ("punt"): the engine hands the port each frame it received but will not forward, just
+     * before releasing it, so that a backend attached to real hosts can act as their router — answer ARP
+     * ({@code NOT_IPV4}), answer ICMP echo to its own addresses ({@code LOCAL}), send ICMP time-exceeded
+     * ({@code TTL_EXCEEDED}) or destination-unreachable ({@code NO_ROUTE}, {@code UNREACHABLE}), or resolve a
+     * neighbour and hold a copy of the frame until it is known ({@code NO_NEIGHBOUR}; called on the <em>egress</em>
+     * port with {@code nextHopAddress} the gateway or the destination; the frame is not rewritten yet).
+     * Every other call is made on the ingress port with {@code nextHopAddress} 0.
+     *
+     * <p>The frame stays the engine's: the port may read it and copy what it needs into its own buffers, but must
+     * not keep or modify it. Called on the forwarding thread; must not block or throw. The engine counts the frame
+     * as dropped with {@code reason} whatever the port does. Emulated backends ignore it (the default).
+     */
+    default void punt(final PacketBatch batch, final int slot, final DropReason reason, final int nextHopAddress) {
+    }
 }

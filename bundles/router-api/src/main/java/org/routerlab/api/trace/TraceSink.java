@@ -30,6 +30,20 @@ public interface TraceSink extends AutoCloseable {
      */
     void counters(long wallNanos, long modeledNanos, long[] values);
 
+    /**
+     * A hot swap of a plug-in or of the route table, at a burst boundary (rare; may allocate).
+     *
+     * @param what what changed: {@code dma}, {@code routing}, {@code routes}, {@code profile}
+     * @param from the name in use before
+     * @param to the name requested
+     * @param pauseNanos wall nanoseconds the forwarding thread spent on the swap instead of forwarding
+     * @param packetsLost packets the swap itself lost (0 when it worked as designed)
+     * @param outcome {@code ok}, or {@code failed: CAUSE} when the old plug-in kept forwarding
+     */
+    default void swap(long wallNanos, long modeledNanos, String what, String from, String to, long pauseNanos,
+            long packetsLost, String outcome) {
+    }
+
     /** The run footer with the final summary; marks the trace complete. */
     void end(Map<String, String> summary);
 

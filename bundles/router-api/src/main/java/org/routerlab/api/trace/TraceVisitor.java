@@ -14,6 +14,10 @@ public interface TraceVisitor {
     default void counters(final long wallNanos, final long modeledNanos, final long[] values) {
     }
 
+    default void swap(final long wallNanos, final long modeledNanos, final String what, final String from,
+            final String to, final long pauseNanos, final long packetsLost, final String outcome) {
+    }
+
     default void end(final Map<String, String> summary) {
     }
 }

@@ -237,6 +237,7 @@ final class ForwardingLoop {
                 }
             }
             burstDrops[reason]++;
+            ports[ingress].punt(rx, i, DropReason.byId(reason), 0);
             dropped.addFrom(rx, i);
         }
 
@@ -251,6 +252,7 @@ final class ForwardingLoop {
             int reason;
             if (nh < 0) {
                 reason = NO_ROUTE;
+                ports[ingress].punt(rx, i, DropReason.NO_ROUTE, 0);
             } else if (nh >= hopCount) {
                 reason = BAD_NEXT_HOP;
             } else {
@@ -262,9 +264,20 @@ final class ForwardingLoop {
                         mac = ports[egress].neighbourMac(addresses[j]);
                         reason = mac < 0 ? NO_NEIGHBOUR : -1;
                     }
+                    case ResolvedNextHops.FORWARD_RESOLVE -> {
+                        mac = ports[egress].neighbourMac(hops.gateway[nh]);
+                        reason = mac < 0 ? NO_NEIGHBOUR : -1;
+                    }
                     case ResolvedNextHops.BLACKHOLE -> reason = BLACKHOLE;
                     case ResolvedNextHops.UNREACHABLE -> reason = UNREACHABLE;
-                    default -> reason = NO_NEIGHBOUR;
+                    default -> reason = BAD_NEXT_HOP;
+                }
+                if (reason == NO_NEIGHBOUR) {
+                    // The egress port resolves the neighbour (ARP) and may hold a copy until it answers.
+                    final int neighbour = hops.gateway[nh] != 0 ? hops.gateway[nh] : addresses[j];
+                    ports[egress].punt(rx, i, DropReason.NO_NEIGHBOUR, neighbour);
+                } else if (reason == UNREACHABLE) {
+                    ports[ingress].punt(rx, i, DropReason.byId(reason), 0);
                 }
                 if (reason < 0) {
                     view.wrap(memory, rx.offset(i), rx.length(i));

@@ -17,17 +17,23 @@ final class ResolvedNextHops {
     static final byte FORWARD_DIRECT = 1;
     static final byte BLACKHOLE = 2;
     static final byte UNREACHABLE = 3;
-    /** The gateway's MAC is unknown. */
-    static final byte NO_NEIGHBOUR = 4;
+    /**
+     * The gateway's MAC was unknown when the routes were resolved: ask the egress port per packet (a backend that
+     * resolves neighbours with ARP learns it later).
+     */
+    static final byte FORWARD_RESOLVE = 4;
 
     final byte[] action;
     final int[] port;
     final long[] mac;
+    /** The gateway address (0 for connected routes, whose next hop is the destination itself). */
+    final int[] gateway;
 
     private ResolvedNextHops(final int size) {
         this.action = new byte[size];
         this.port = new int[size];
         this.mac = new long[size];
+        this.gateway = new int[size];
     }
 
     int size() {
@@ -54,8 +60,9 @@ final class ResolvedNextHops {
                     final int p = nh.device() != null ? portNamed(nh.device(), ports) : portHolding(nh.gateway(), ports);
                     r.port[id] = p;
                     final long mac = ports.get(p).neighbourMac(nh.gateway());
-                    r.action[id] = mac < 0 ? NO_NEIGHBOUR : FORWARD;
+                    r.action[id] = mac < 0 ? FORWARD_RESOLVE : FORWARD;
                     r.mac[id] = mac;
+                    r.gateway[id] = nh.gateway();
                 }
             }
         }
