@@ -46,6 +46,18 @@ public interface DmaPlatform {
     /** Allocates a buffer, or returns {@link #NO_BUFFER}. Counted as {@link PlatformOp#BUFFER_ALLOC}. */
     int allocate();
 
+    /**
+     * Allocates a buffer meant to be posted to (or premapped for) {@code device}, or returns {@link #NO_BUFFER}. A
+     * platform whose memory is local to devices (AF_XDP: one UMEM per port) returns a buffer in that device's
+     * region, so mapping it for the device needs no bounce; the default is {@link #allocate()}. Strategies call it
+     * on their rx refill and premap paths. Counted as {@link PlatformOp#BUFFER_ALLOC}.
+     *
+     * @since 1.1
+     */
+    default int allocate(final int device) {
+        return allocate();
+    }
+
     /** Returns a buffer to the free pool. The buffer must not be mapped or granted for any device. */
     void free(int buffer);
 

@@ -89,7 +89,7 @@ public final class ClassicDriverStrategy implements DmaStrategy {
         final int device = port.info().device();
         int posted = 0;
         for (; posted < count; posted++) {
-            final int buffer = p.allocate();
+            final int buffer = p.allocate(device);
             if (buffer == DmaPlatform.NO_BUFFER) {
                 break;
             }

@@ -94,7 +94,7 @@ final class PremappedReuseStrategy implements DmaStrategy {
             rings[p] = new int[ringCount][size];
             for (int r = 0; r < ringCount; r++) {
                 for (int i = 0; i < size; i++) {
-                    final int b = platform.allocate();
+                    final int b = platform.allocate(device);
                     final long h = b == DmaPlatform.NO_BUFFER ? DmaPlatform.MAP_FAILED
                             : platform.map(device, b, 0, bufferSize, DmaDirection.BIDIRECTIONAL);
                     if (h == DmaPlatform.MAP_FAILED) {

@@ -83,7 +83,7 @@ final class RecycleStrategy implements DmaStrategy {
                 h = handle[b];
                 p.sync(device, h, bufferSize, DmaDirection.FROM_DEVICE);
             } else {
-                b = p.allocate();
+                b = p.allocate(device);
                 if (b == DmaPlatform.NO_BUFFER) {
                     break;
                 }
