@@ -1,0 +1,103 @@
+package org.routerlab.nic.afxdp.internal;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.routerlab.api.engine.ConfigKeys;
+import org.routerlab.api.engine.ConfigValues;
+import org.routerlab.api.nic.PortSpec;
+
+/**
+ * The settings of {@code nic=af-xdp}, read once at open. Keys (all optional but {@code ports}):
+ * <pre>
+ *   ports            IF=ADDR/LEN,…           the interfaces and the router's address on each
+ *   nic.umem         auto | shared | per-port  auto: shared for premapped-reuse and recycle, per-port otherwise
+ *   nic.xdp.mode     auto | skb | drv         auto: skb on virtual interfaces (veth), else drv, falling back to skb
+ *   nic.zerocopy     auto | on | off          auto: zero-copy where the driver offers it, else copy mode
+ *   nic.queue        0                        the rx/tx queue the socket binds to
+ *   nic.rx.ring      1024                     rx descriptors per port (the fill ring is twice as deep)
+ *   nic.tx.ring      2048                     tx descriptors per port (the completion ring is twice as deep)
+ *   nic.frames       4096                     UMEM frames (2 KiB) per port
+ *   nic.own.frames   256                      frames each port keeps for ARP, ICMP and held packets
+ *   nic.tx.budget    256                      XDP_MAX_TX_SKB_BUDGET (Linux 6.17+; 0 leaves the kernel's 32)
+ *   nic.arp.reachable 30                     seconds a neighbour entry stays valid after an ARP from it
+ *   nic.arp.hold     4                        frames held per unresolved neighbour
+ *   nic.icmp.rate    100                      ICMP errors per second per port (burst as many)
+ * </pre>
+ */
+record AfXdpConfig(List<PortSpec> ports, boolean sharedUmem, String xdpMode, XskSocket.CopyMode copyMode, int queue,
+        int rxRing, int txRing, int frames, int ownFrames, int txBudget, ControlPlane.Settings control) {
+
+    static final String UMEM = "nic.umem";
+    static final String XDP_MODE = "nic.xdp.mode";
+    static final String ZEROCOPY = "nic.zerocopy";
+
+    static AfXdpConfig from(final Map<String, String> config) {
+        final String portsText = config.get(ConfigKeys.PORTS);
+        if (portsText == null || portsText.isBlank()) {
+            throw new IllegalArgumentException("ports= is empty: nic=af-xdp needs IFNAME=ADDR/LEN,… (e.g. "
+                    + "ports=r1=10.77.1.1/24,r2=10.77.2.1/24)");
+        }
+        final List<PortSpec> ports = PortSpec.parseList(portsText);
+        final String dma = config.getOrDefault(ConfigKeys.DMA, "per-packet");
+        final String umem = choice(config, UMEM, "auto", "auto", "shared", "per-port");
+        final boolean shared = switch (umem) {
+            case "shared" -> true;
+            case "per-port" -> false;
+            default -> dma.equals("premapped-reuse") || dma.equals("recycle");
+        };
+        final String mode = choice(config, XDP_MODE, "auto", "auto", "skb", "drv");
+        final XskSocket.CopyMode copy = switch (choice(config, ZEROCOPY, "auto", "auto", "on", "off")) {
+            case "on" -> XskSocket.CopyMode.ZEROCOPY;
+            case "off" -> XskSocket.CopyMode.COPY;
+            default -> XskSocket.CopyMode.AUTO;
+        };
+        final int rxRing = powerOfTwo(config, "nic.rx.ring", 1024, 64, 8192);
+        final int txRing = powerOfTwo(config, "nic.tx.ring", 2048, 64, 8192);
+        final int frames = ConfigValues.intValue(config, "nic.frames", 4096, 256, 1 << 20);
+        final int own = ConfigValues.intValue(config, "nic.own.frames", 256, 16, 4096);
+        if (frames % 2 != 0) {
+            throw new IllegalArgumentException("nic.frames=" + frames + " must be even (UMEM regions are page aligned)");
+        }
+        if (frames < rxRing + own + 64) {
+            throw new IllegalArgumentException("nic.frames=" + frames + " must be at least nic.rx.ring + "
+                    + "nic.own.frames + 64 = " + (rxRing + own + 64));
+        }
+        final ControlPlane.Settings d = ControlPlane.Settings.defaults();
+        final long reachable = ConfigValues.longValue(config, "nic.arp.reachable", 30, 1, 86400) * 1_000_000_000L;
+        final int hold = ConfigValues.intValue(config, "nic.arp.hold", d.hold(), 0, 64);
+        final int rate = ConfigValues.intValue(config, "nic.icmp.rate", d.icmpRate(), 1, 1_000_000);
+        return new AfXdpConfig(ports, shared, mode, copy, ConfigValues.intValue(config, "nic.queue", 0, 0, 63),
+                rxRing, txRing, frames, own, ConfigValues.intValue(config, "nic.tx.budget", 256, 0, 65536),
+                new ControlPlane.Settings(reachable, d.retryNanos(), d.tries(), d.failedNanos(), hold, rate, rate));
+    }
+
+    /** UMEM bytes for all ports. */
+    long umemBytes() {
+        return (long) frames * ports.size() * AfXdpPlatform.FRAME_SIZE;
+    }
+
+    private static String choice(final Map<String, String> config, final String key, final String def,
+            final String... allowed) {
+        final String v = config.get(key);
+        if (v == null || v.isBlank()) {
+            return def;
+        }
+        final String s = v.strip().toLowerCase(Locale.ROOT);
+        for (final String a : allowed) {
+            if (a.equals(s)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException(key + "=" + v + " must be one of " + String.join(", ", allowed));
+    }
+
+    private static int powerOfTwo(final Map<String, String> config, final String key, final int def, final int min,
+            final int max) {
+        final int v = ConfigValues.intValue(config, key, def, min, max);
+        if (Integer.bitCount(v) != 1) {
+            throw new IllegalArgumentException(key + "=" + v + " must be a power of two");
+        }
+        return v;
+    }
+}

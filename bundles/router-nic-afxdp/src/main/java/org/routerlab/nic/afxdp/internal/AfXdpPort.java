@@ -1,0 +1,438 @@
+package org.routerlab.nic.afxdp.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.routerlab.api.engine.DropReason;
+import org.routerlab.api.nic.NicPort;
+import org.routerlab.api.nic.PortCounter;
+import org.routerlab.api.nic.PortCounters;
+import org.routerlab.api.nic.PortInfo;
+import org.routerlab.api.packet.PacketBatch;
+
+/**
+ * One port: an AF_XDP socket on one queue of one interface, its four rings, and its {@link ControlPlane}.
+ * <pre>
+ *   rx descriptors  = the fill ring (posted) + the rx ring (filled), FIFO: postRx → fill → kernel → rx → rxBurst
+ *   tx descriptors  = the tx ring + frames sent but not completed; completions come back on the completion ring
+ *   per UMEM frame  posted buffer/handle (rx) · buffer/offset/length/handle in flight (tx) · own (port's frame)
+ * </pre>
+ * The rx "ring" the strategy sees has {@link #rxRingSize()} = N slots: at most N buffers are held (posted or
+ * received and not yet handed out), and {@link #rxHeld()} counts them exactly. The fill ring itself is 2N deep,
+ * because the kernel publishes its consumer index lazily (a frame can come back before its fill slot looks free).
+ * The rx ring is N deep, so it can never overflow.
+ *
+ * <p>Own frames (ARP, ICMP, held packets) share the tx ring and are filtered out of the completions: the strategy
+ * never sees them. Single-threaded: the forwarding thread (see {@link NicPort}).
+ */
+final class AfXdpPort implements NicPort, ControlPlane.Sender {
+    private static final long TICK_NANOS = 2_000_000L;
+    private static final long STATS_NANOS = 100_000_000L;
+    private static final int FRAME_MASK = AfXdpPlatform.FRAME_SIZE - 1;
+
+    private final PortInfo info;
+    private final int index;
+    private final XskSocket socket;
+    private final XskRing fill;
+    private final XskRing completion;
+    private final XskRing rx;
+    private final XskRing tx;
+    private final AfXdpPlatform platform;
+    /** Global frame number of this socket's UMEM address 0. */
+    private final int umemStart;
+    private final int ringSize;
+    private final int xskMap;
+    private final int queue;
+    private final PortCounters counters = new PortCounters();
+    private final ControlCounter.Values control = new ControlCounter.Values();
+    private final ControlPlane controlPlane;
+    private final OwnFrames own;
+    private final MemorySegment callState = Native.newCallState();
+    private final MemorySegment statsScratch = Arena.ofAuto().allocate(48, 8);
+    private final long[] stats = new long[6];
+
+    private final int[] postedBuffer;
+    private final long[] postedDma;
+    private final boolean[] inFill;
+    private final int[] txBuffer;
+    private final long[] txOffset;
+    private final int[] txLength;
+    private final long[] txDma;
+
+    private int held;
+    private int uncommitted;
+    private int txInFlight;
+    private boolean rxStopped;
+    private int reclaimCursor;
+    private Thread owner;
+    private long nextTick;
+    private long nextStats;
+
+    AfXdpPort(final PortInfo info, final XskSocket socket, final AfXdpPlatform platform, final int ringSize,
+            final int ownFrames, final int xskMap, final int queue, final ControlPlane.Settings settings) {
+        this.info = info;
+        this.index = info.index();
+        this.socket = socket;
+        this.fill = socket.fill;
+        this.completion = socket.completion;
+        this.rx = socket.rx;
+        this.tx = socket.tx;
+        this.platform = platform;
+        this.umemStart = platform.umemStart(info.device());
+        this.ringSize = ringSize;
+        this.xskMap = xskMap;
+        this.queue = queue;
+        final int frames = platform.umemFrames(info.device());
+        this.postedBuffer = new int[frames];
+        this.postedDma = new long[frames];
+        this.inFill = new boolean[frames];
+        this.txBuffer = new int[frames];
+        this.txOffset = new long[frames];
+        this.txLength = new int[frames];
+        this.txDma = new long[frames];
+        this.own = new OwnFrames(platform.reserve(info.device(), ownFrames), umemStart, frames);
+        this.controlPlane = new ControlPlane(info, platform.memory(), own, this, settings, control);
+    }
+
+    @Override
+    public PortInfo info() {
+        return info;
+    }
+
+    XskSocket socket() {
+        return socket;
+    }
+
+    ControlCounter.Values control() {
+        return control;
+    }
+
+    ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    // ---- receive
+
+    @Override
+    public int rxBurst(final PacketBatch batch, final int max) {
+        final long now = System.nanoTime();
+        if (owner == null) {
+            owner = Thread.currentThread();
+            controlPlane.owner(owner);
+        }
+        controlPlane.now(now);
+        if (now >= nextTick) {
+            tick(now);
+        }
+        final XskRing rx = this.rx;
+        final int n = rx.available(Math.min(max, batch.remaining()));
+        if (n == 0) {
+            return 0;
+        }
+        final int first = rx.consumer();
+        long bytes = 0;
+        for (int k = 0; k < n; k++) {
+            final long address = rx.address(first + k);
+            final int length = rx.length(first + k);
+            final int local = (int) (address >>> AfXdpPlatform.FRAME_SHIFT);
+            final int buffer = postedBuffer[local];
+            inFill[local] = false;
+            batch.add(buffer, platform.bufferOffset(buffer) + (address & FRAME_MASK), length, postedDma[local], index);
+            bytes += length;
+        }
+        rx.release(n);
+        held -= n;
+        counters.add(PortCounter.RX_PACKETS, n);
+        counters.add(PortCounter.RX_BYTES, bytes);
+        return n;
+    }
+
+    private void tick(final long now) {
+        nextTick = now + TICK_NANOS;
+        controlPlane.tick();
+        if (fill.needsWakeup()) {
+            Native.wakeRx(socket.fd, callState);
+        }
+        if (now >= nextStats) {
+            nextStats = now + STATS_NANOS;
+            readStatistics();
+        }
+    }
+
+    /** Folds the socket's XDP_STATISTICS into the port counters (deltas). Forwarding thread, or after it ended. */
+    void readStatistics() {
+        final long[] s = stats;
+        final long rxDropped = s[0];
+        final long rxInvalid = s[1];
+        final long txInvalid = s[2];
+        final long rxFull = s[3];
+        if (!socket.statistics(statsScratch, callState, s)) {
+            return;
+        }
+        counters.add(PortCounter.RX_MISSED, (s[0] - rxDropped) + (s[3] - rxFull));
+        counters.add(PortCounter.RX_DMA_FAULTS, s[1] - rxInvalid);
+        counters.add(PortCounter.TX_DMA_FAULTS, s[2] - txInvalid);
+        control.set(ControlCounter.XDP_RX_DROPPED, s[0]);
+        control.set(ControlCounter.XDP_RX_INVALID_DESCS, s[1]);
+        control.set(ControlCounter.XDP_TX_INVALID_DESCS, s[2]);
+        control.set(ControlCounter.XDP_RX_RING_FULL, s[3]);
+        control.set(ControlCounter.XDP_RX_FILL_RING_EMPTY, s[4]);
+        control.set(ControlCounter.XDP_TX_RING_EMPTY, s[5]);
+    }
+
+    @Override
+    public int rxFreeSlots() {
+        return rxStopped ? 0 : ringSize - held;
+    }
+
+    @Override
+    public int rxRingSize() {
+        return ringSize;
+    }
+
+    /** {@inheritDoc} Exact: buffers posted (committed or not) plus received and not yet handed out. */
+    @Override
+    public int rxHeld() {
+        return held;
+    }
+
+    @Override
+    public boolean postRx(final int buffer, final long dma) {
+        if (rxStopped || held >= ringSize) {
+            return false;
+        }
+        final XskRing fill = this.fill;
+        if (fill.free(uncommitted + 1) < uncommitted + 1) {
+            return false; // cannot happen with a 2N fill ring; refuse rather than overwrite
+        }
+        final int local = (int) (dma >>> AfXdpPlatform.FRAME_SHIFT);
+        postedBuffer[local] = buffer;
+        postedDma[local] = dma;
+        inFill[local] = true;
+        fill.putAddress(fill.producer() + uncommitted, dma & ~FRAME_MASK);
+        uncommitted++;
+        held++;
+        return true;
+    }
+
+    @Override
+    public void commitRx() {
+        if (uncommitted == 0) {
+            return;
+        }
+        fill.submit(uncommitted);
+        uncommitted = 0;
+        counters.add(PortCounter.RX_TAIL_WRITES, 1);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>AF_XDP cannot take fill-ring entries back from a live socket: the kernel may already have cached them. So
+     * the first call <b>stops this port's receive side for the rest of the session</b>: the socket leaves the
+     * XSKMAP (traffic falls back to the kernel stack), then every buffer comes back — posts not yet committed,
+     * frames still in the rx ring (counted as {@code rx_missed} and {@code rx_discarded_at_stop}), and fill-ring
+     * entries the kernel never used. Transmit keeps working. This is what a strategy's detach at the end of a run
+     * needs; a hot swap must instead let the {@link #rxHeld()} frames drain through {@link #rxBurst}.
+     */
+    @Override
+    public int reclaimRx(final PacketBatch out, final int max) {
+        if (!rxStopped) {
+            stopRx();
+        }
+        int n = 0;
+        final int frames = postedBuffer.length;
+        while (n < max && out.remaining() > 0 && reclaimCursor < frames) {
+            final int local = reclaimCursor++;
+            if (inFill[local]) {
+                inFill[local] = false;
+                out.add(postedBuffer[local], platform.bufferOffset(postedBuffer[local]), 0, postedDma[local], index);
+                held--;
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Takes the socket out of the XSKMAP and drops what is in the rx ring: nothing more arrives. */
+    private void stopRx() {
+        rxStopped = true;
+        try {
+            Bpf.delete(xskMap, queue);
+        } catch (NativeException e) {
+            // Already gone (session closing); the program falls back to XDP_PASS either way.
+        }
+        // A frame being redirected while the entry was removed may still land: give the softirq a moment.
+        final long until = System.nanoTime() + 2_000_000L;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        if (uncommitted > 0) {
+            uncommitted = 0; // written but never published: the kernel never saw them (they are still inFill)
+        }
+        int n;
+        long discarded = 0;
+        while ((n = rx.available(256)) > 0) {
+            final int first = rx.consumer();
+            for (int k = 0; k < n; k++) {
+                final int local = (int) (rx.address(first + k) >>> AfXdpPlatform.FRAME_SHIFT);
+                // Keep it flagged: reclaim hands it back with the never-filled ones.
+                inFill[local] = true;
+            }
+            rx.release(n);
+            discarded += n;
+        }
+        counters.add(PortCounter.RX_MISSED, discarded);
+        control.add(ControlCounter.RX_DISCARDED_AT_STOP, discarded);
+    }
+
+    // ---- transmit
+
+    @Override
+    public int txBurst(final PacketBatch batch) {
+        final int n = batch.size();
+        if (n == 0) {
+            return 0;
+        }
+        final XskRing tx = this.tx;
+        final int sent = Math.min(n, tx.free(n));
+        final int first = tx.producer();
+        long bytes = 0;
+        for (int i = 0; i < sent; i++) {
+            final long dma = batch.dma(i);
+            final int length = batch.length(i);
+            final int local = (int) (dma >>> AfXdpPlatform.FRAME_SHIFT);
+            txBuffer[local] = batch.buffer(i);
+            txOffset[local] = batch.offset(i);
+            txLength[local] = length;
+            txDma[local] = dma;
+            tx.putDescriptor(first + i, dma, length);
+            bytes += length;
+        }
+        if (sent > 0) {
+            tx.submit(sent);
+            txInFlight += sent;
+            counters.add(PortCounter.TX_PACKETS, sent);
+            counters.add(PortCounter.TX_BYTES, bytes);
+            counters.add(PortCounter.TX_TAIL_WRITES, 1);
+            kick();
+        }
+        if (sent < n) {
+            counters.add(PortCounter.TX_RING_FULL, n - sent);
+        }
+        return sent;
+    }
+
+    private void kick() {
+        if (!tx.needsWakeup()) {
+            return;
+        }
+        final int error = Native.kick(socket.fd, callState);
+        control.add(ControlCounter.TX_KICKS, 1);
+        if (error == Native.EAGAIN) {
+            control.add(ControlCounter.TX_KICKS_EAGAIN, 1);
+        }
+    }
+
+    @Override
+    public int txFreeSlots() {
+        return tx.free(tx.size);
+    }
+
+    @Override
+    public int reapTxCompletions(final PacketBatch completed, final int max) {
+        if (tx.producer() != tx.consumerNow()) {
+            kick(); // copy mode sends only inside sendto, at most the tx budget per call
+        }
+        final XskRing cq = this.completion;
+        final int n = cq.available(Integer.MAX_VALUE);
+        if (n == 0) {
+            return 0;
+        }
+        final int first = cq.consumer();
+        final int limit = Math.min(max, completed.remaining());
+        int handed = 0;
+        int k = 0;
+        for (; k < n; k++) {
+            final long address = cq.address(first + k);
+            final int local = (int) (address >>> AfXdpPlatform.FRAME_SHIFT);
+            if (own.owns(umemStart + local)) {
+                own.give(umemStart + local);
+                continue;
+            }
+            if (handed == limit) {
+                break;
+            }
+            completed.add(txBuffer[local], txOffset[local], txLength[local], txDma[local], index);
+            handed++;
+        }
+        cq.release(k);
+        txInFlight -= handed;
+        return handed;
+    }
+
+    @Override
+    public int txInFlight() {
+        return txInFlight;
+    }
+
+    /** {@inheritDoc} Sends one of the port's own frames (ARP, ICMP, held); completions are filtered out. */
+    @Override
+    public boolean sendOwn(final int frame, final int length) {
+        if (tx.free(1) < 1) {
+            return false;
+        }
+        tx.putDescriptor(tx.producer(), (long) (frame - umemStart) << AfXdpPlatform.FRAME_SHIFT, length);
+        tx.submit(1);
+        control.add(ControlCounter.OWN_TX, 1);
+        kick();
+        return true;
+    }
+
+    // ---- neighbours and the exception path
+
+    @Override
+    public long neighbourMac(final int ipv4) {
+        return controlPlane.neighbourMac(ipv4);
+    }
+
+    @Override
+    public void punt(final PacketBatch batch, final int slot, final DropReason reason, final int nextHopAddress) {
+        controlPlane.punt(batch.offset(slot), batch.length(slot), reason, nextHopAddress);
+    }
+
+    @Override
+    public PortCounters counters() {
+        return counters;
+    }
+
+    /** Own frames not back yet (in the tx ring, or held for an unresolved neighbour). */
+    int ownFramesOut() {
+        return own.total() - own.free();
+    }
+
+    /** Releases held frames and reaps own completions (teardown, after the last cycle). */
+    void quiesce() {
+        controlPlane.dropAllHeld();
+        final long until = System.nanoTime() + 50_000_000L;
+        while (ownFramesOut() > 0 && System.nanoTime() < until) {
+            if (tx.producer() != tx.consumerNow()) {
+                kick();
+            }
+            final int n = completion.available(Integer.MAX_VALUE);
+            final int first = completion.consumer();
+            int k = 0;
+            for (; k < n; k++) {
+                final int local = (int) (completion.address(first + k) >>> AfXdpPlatform.FRAME_SHIFT);
+                if (!own.owns(umemStart + local)) {
+                    break; // a strategy frame: leave it for the strategy
+                }
+                own.give(umemStart + local);
+            }
+            completion.release(k);
+            if (k < n) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package org.routerlab.nic.afxdp.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.routerlab.api.nic.NicPort;
+import org.routerlab.api.nic.NicSession;
+import org.routerlab.api.nic.PortInfo;
+import org.routerlab.api.nic.PortSpec;
+import org.routerlab.api.packet.MacAddress;
+import org.routerlab.api.platform.DmaPlatform;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An opened AF_XDP backend: the UMEM memory, and per port an XSKMAP, the redirect program, an AF_XDP socket and the
+ * BPF link that attaches the program. {@link #open} builds it step by step and undoes every step on failure;
+ * {@link #close} detaches the programs first (closing the link fds), then closes the sockets and fds and unmaps the
+ * memory. Since the programs hang on BPF links, a process that dies leaves nothing attached either.
+ */
+final class AfXdpSession implements NicSession {
+    private static final Logger LOG = LoggerFactory.getLogger(AfXdpSession.class);
+
+    /** The kernel objects of one port, closed in this order: link (detach), socket, program, map. */
+    private static final class Attachment {
+        int link = -1;
+        XskSocket socket;
+        int program = -1;
+        int map = -1;
+        Interfaces.Link iface;
+        String mode;
+    }
+
+    private final AfXdpConfig config;
+    private final MemorySegment memory;
+    private final AfXdpPlatform platform;
+    private final List<Attachment> attachments;
+    private final List<NicPort> ports;
+    private final List<AfXdpPort> afxdpPorts;
+    private final Runnable onClose;
+    private boolean closed;
+
+    private AfXdpSession(final AfXdpConfig config, final MemorySegment memory, final AfXdpPlatform platform,
+            final List<Attachment> attachments, final List<AfXdpPort> ports, final Runnable onClose) {
+        this.config = config;
+        this.memory = memory;
+        this.platform = platform;
+        this.attachments = attachments;
+        this.afxdpPorts = List.copyOf(ports);
+        this.ports = List.copyOf(ports);
+        this.onClose = onClose;
+    }
+
+    static AfXdpSession open(final AfXdpConfig c, final Runnable onClose) throws Exception {
+        Privileges.check(c.umemBytes());
+        final List<Interfaces.Link> links = new ArrayList<>();
+        for (final PortSpec p : c.ports()) {
+            final Interfaces.Link link = Interfaces.lookup(p.name());
+            if (!link.up()) {
+                throw new IllegalArgumentException("ports: interface " + p.name() + " is down (ip link set "
+                        + p.name() + " up)");
+            }
+            if (link.mtu() + 14 > AfXdpPlatform.FRAME_SIZE - AfXdpPlatform.RX_HEADROOM) {
+                throw new IllegalArgumentException("ports: interface " + p.name() + " has MTU " + link.mtu()
+                        + "; AF_XDP frames here hold at most " + (AfXdpPlatform.FRAME_SIZE
+                        - AfXdpPlatform.RX_HEADROOM - 14) + " bytes of payload (ip link set " + p.name() + " mtu 1500)");
+            }
+            if (link.rxQueues() > 1) {
+                LOG.warn("af-xdp: {} has {} rx queues; only queue {} is served (ethtool -L {} combined 1 to "
+                        + "steer everything there)", p.name(), link.rxQueues(), c.queue(), p.name());
+            }
+            links.add(link);
+        }
+        final MemorySegment memory;
+        try {
+            memory = Native.mmap(c.umemBytes(), Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_POPULATE,
+                    -1, 0, "mmap(UMEM, " + c.umemBytes() / (1 << 20) + " MiB)");
+        } catch (NativeException e) {
+            throw new IllegalArgumentException("nic.frames=" + c.frames() + ": cannot map the UMEM: "
+                    + e.getMessage(), e);
+        }
+        final AfXdpPlatform platform = new AfXdpPlatform(memory, c.ports().size(), c.frames(), c.sharedUmem());
+        final List<Attachment> attachments = new ArrayList<>();
+        final List<AfXdpPort> ports = new ArrayList<>();
+        try {
+            for (int i = 0; i < c.ports().size(); i++) {
+                final PortSpec spec = c.ports().get(i);
+                final Interfaces.Link link = links.get(i);
+                final Attachment a = new Attachment();
+                a.iface = link;
+                attachments.add(a);
+                try {
+                    a.map = Bpf.createXskMap(64);
+                    a.program = Bpf.loadRedirect(a.map);
+                } catch (NativeException e) {
+                    throw e.isPermission() ? Privileges.denied("loading the XDP program", "CAP_BPF", e) : e;
+                }
+                final boolean owner = !c.sharedUmem() || i == 0;
+                try {
+                    a.socket = XskSocket.open(new XskSocket.Settings(link.name(), link.ifindex(), c.queue(),
+                            owner ? platform.umem(i) : null, AfXdpPlatform.FRAME_SIZE,
+                            owner ? -1 : attachments.get(0).socket.fd, 2 * c.rxRing(), 2 * c.txRing(), c.rxRing(),
+                            c.txRing(), c.copyMode(), c.txBudget()));
+                } catch (NativeException e) {
+                    if (e.isPermission()) {
+                        throw Privileges.denied("creating the AF_XDP socket", "CAP_NET_RAW", e);
+                    }
+                    if (e.errno() == Native.ENOBUFS || e.errno() == Native.ENOMEM) {
+                        throw new Privileges.Missing("nic=af-xdp: registering the UMEM failed (" + e.getMessage()
+                                + "): it is charged to RLIMIT_MEMLOCK without CAP_IPC_LOCK; lower nic.frames or "
+                                + Privileges.HOW);
+                    }
+                    if (e.errno() == Native.EBUSY) {
+                        throw new IllegalArgumentException("ports: " + link.name() + " queue " + c.queue()
+                                + " already has an AF_XDP socket (another router running?): " + e.getMessage(), e);
+                    }
+                    throw e;
+                }
+                Bpf.update(a.map, c.queue(), a.socket.fd);
+                attach(a, c.xdpMode(), link);
+                final PortInfo info = new PortInfo(i, spec.name(), link.mac(), i, List.of(spec.address()));
+                ports.add(new AfXdpPort(info, a.socket, platform, c.rxRing(), c.ownFrames(), a.map, c.queue(),
+                        c.control()));
+                LOG.info("af-xdp: {} (ifindex {}, {}) {}: XDP {} mode through a BPF link, AF_XDP {}, {} UMEM of {} "
+                        + "frames, rings rx {} fill {} tx {} completion {}", link.name(), link.ifindex(),
+                        MacAddress.format(link.mac()), spec.address().address() == 0 ? "" : "address "
+                        + org.routerlab.api.packet.Ipv4Address.format(spec.address().address()) + "/"
+                        + spec.address().prefixLength(), a.mode, a.socket.bindNote,
+                        c.sharedUmem() ? "shared" : "own", platform.umemFrames(i), c.rxRing(), 2 * c.rxRing(),
+                        c.txRing(), 2 * c.txRing());
+            }
+        } catch (Exception | Error e) {
+            release(attachments, memory);
+            throw e;
+        }
+        return new AfXdpSession(c, memory, platform, attachments, ports, onClose);
+    }
+
+    private static void attach(final Attachment a, final String mode, final Interfaces.Link link)
+            throws NativeException {
+        final boolean tryDriver = mode.equals("drv") || (mode.equals("auto") && !link.virtual());
+        if (tryDriver) {
+            try {
+                a.link = Bpf.attachXdp(a.program, link.ifindex(), Bpf.XDP_FLAGS_DRV_MODE);
+                a.mode = "drv (native)";
+                return;
+            } catch (NativeException e) {
+                if (e.isPermission()) {
+                    throw Privileges.denied("attaching the XDP program to " + link.name(), "CAP_NET_ADMIN", e);
+                }
+                if (mode.equals("drv")) {
+                    throw e;
+                }
+                LOG.info("af-xdp: {}: native XDP refused ({}), using generic (skb) mode", link.name(), e.getMessage());
+            }
+        }
+        try {
+            a.link = Bpf.attachXdp(a.program, link.ifindex(), Bpf.XDP_FLAGS_SKB_MODE);
+        } catch (NativeException e) {
+            if (e.isPermission()) {
+                throw Privileges.denied("attaching the XDP program to " + link.name(), "CAP_NET_ADMIN", e);
+            }
+            if (e.errno() == Native.EBUSY || e.errno() == 17) {
+                throw new IllegalArgumentException("ports: " + link.name() + " already has an XDP program attached "
+                        + "(ip link show " + link.name() + "; ip link set " + link.name() + " xdp off): "
+                        + e.getMessage(), e);
+            }
+            throw e;
+        }
+        a.mode = link.virtual() && mode.equals("auto") ? "skb (generic; auto on a virtual device)" : "skb (generic)";
+    }
+
+    private static void release(final List<Attachment> attachments, final MemorySegment memory) {
+        for (final Attachment a : attachments) {
+            Native.close(a.link);
+            a.link = -1;
+        }
+        for (int i = attachments.size() - 1; i >= 0; i--) {
+            final Attachment a = attachments.get(i);
+            if (a.socket != null) {
+                a.socket.close();
+                a.socket = null;
+            }
+            Native.close(a.program);
+            Native.close(a.map);
+            a.program = -1;
+            a.map = -1;
+        }
+        Native.munmap(memory);
+    }
+
+    @Override
+    public List<NicPort> ports() {
+        return ports;
+    }
+
+    @Override
+    public DmaPlatform platform() {
+        return platform;
+    }
+
+    @Override
+    public long modeledNanos() {
+        return 0;
+    }
+
+    /** The interface names and attach modes (tests, logs). */
+    List<String> describe() {
+        final List<String> out = new ArrayList<>();
+        for (final Attachment a : attachments) {
+            out.add(a.iface.name() + ": " + a.mode + ", " + (a.socket == null ? "closed" : a.socket.bindNote));
+        }
+        return out;
+    }
+
+    List<AfXdpPort> afxdpPorts() {
+        return afxdpPorts;
+    }
+
+    AfXdpConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        close(true);
+    }
+
+    /** @param quiesce reap the ports' own frames first (only from the thread that drove the ports, after it ended) */
+    synchronized void close(final boolean quiesce) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (final AfXdpPort p : afxdpPorts) {
+            try {
+                if (quiesce) {
+                    p.quiesce();
+                }
+                p.readStatistics();
+            } catch (RuntimeException e) {
+                LOG.warn("af-xdp: {}: final statistics failed: {}", p.info().name(), e.toString());
+            }
+            LOG.info("af-xdp: {} closed: {} {}", p.info().name(), p.counters().snapshot(), p.control().snapshot());
+        }
+        release(attachments, memory);
+        onClose.run();
+    }
+}
