@@ -8,6 +8,7 @@ import org.routerlab.api.nic.PortInfo;
 import org.routerlab.api.packet.Ipv4Address;
 import org.routerlab.api.packet.MacAddress;
 import org.routerlab.api.packet.PacketBatch;
+import org.routerlab.api.platform.PlatformOp;
 
 /**
  * One emulated port: an rx descriptor ring the driver posts buffers to and the device fills from the traffic
@@ -51,6 +52,8 @@ final class EmulatedPort implements NicPort {
     private final long[] txOffset;
     private final long[] txDma;
     private final int[] txLength;
+    /** The rx stamp of each frame on the tx ring, handed back with its completion (latency). */
+    private final long[] txStamp;
     private long txClean;
     private long txTail;
 
@@ -84,6 +87,7 @@ final class EmulatedPort implements NicPort {
         this.txOffset = new long[txSize];
         this.txDma = new long[txSize];
         this.txLength = new int[txSize];
+        this.txStamp = new long[txSize];
         this.rate = rate;
     }
 
@@ -93,6 +97,8 @@ final class EmulatedPort implements NicPort {
     @Override public int rxFreeSlots() { return (int) (rxSize - (rxPosted - rxClean)); }
     @Override public int txFreeSlots() { return (int) (txSize - (txTail - txClean)); }
     @Override public int txInFlight() { return (int) (txTail - txClean); }
+    /** {@inheritDoc} This ring uses every slot (no descriptor kept empty), so the interface's default is one short. */
+    @Override public int rxHeld() { return (int) (rxPosted - rxClean); }
 
     long offered() { return offered; }
 
@@ -127,10 +133,13 @@ final class EmulatedPort implements NicPort {
         int n = 0;
         long clean = rxClean;
         final long filled = rxDevice;
+        // Modeled time at receive: this platform has no idle time, so its timeline is the charged time.
+        final long stamp = clean != filled ? platform.counters().get(PlatformOp.MODELED_NANOS) : 0;
         while (n < limit && clean != filled) {
             final int slot = (int) (clean & rxMask);
             final int buffer = rxBuffer[slot];
-            batch.add(buffer, platform.bufferOffset(buffer), rxLength[slot], rxDma[slot], info.index());
+            batch.stamp(batch.add(buffer, platform.bufferOffset(buffer), rxLength[slot], rxDma[slot], info.index()),
+                    stamp);
             clean++;
             n++;
         }
@@ -212,6 +221,7 @@ final class EmulatedPort implements NicPort {
             txOffset[slot] = batch.offset(i);
             txDma[slot] = dma;
             txLength[slot] = length;
+            txStamp[slot] = batch.stamp(i);
             tail++;
             if (platform.deviceMayRead(device, dma, length)) {
                 sent++;
@@ -240,7 +250,8 @@ final class EmulatedPort implements NicPort {
         long clean = txClean;
         while (n < limit && clean != txTail) {
             final int slot = (int) (clean & txMask);
-            completed.add(txBuffer[slot], txOffset[slot], txLength[slot], txDma[slot], info.index());
+            completed.stamp(completed.add(txBuffer[slot], txOffset[slot], txLength[slot], txDma[slot], info.index()),
+                    txStamp[slot]);
             clean++;
             n++;
         }

@@ -68,6 +68,8 @@ final class IxgbevfPort implements NicPort {
     private final long[] txOffset;
     private final long[] txDma;
     private final int[] txLength;
+    /** The rx modeled stamp of each frame on the tx ring, handed back with its completion (latency). */
+    private final long[] txStamp;
     private long txClean;
     private long txDone;
     private long txTail;
@@ -129,6 +131,7 @@ final class IxgbevfPort implements NicPort {
         this.txOffset = new long[txSize];
         this.txDma = new long[txSize];
         this.txLength = new int[txSize];
+        this.txStamp = new long[txSize];
         final CostProfile costs = platform.costs();
         this.pollPicos = costs.picos(CostParameter.RX_POLL);
         this.rxPacketPicos = costs.picos(CostParameter.RX_PACKET) + costs.picos(CostParameter.FORWARD_PACKET);
@@ -155,8 +158,8 @@ final class IxgbevfPort implements NicPort {
     /** Frames the traffic source offered to this port (received, missed or faulted). */
     long offered() { return offered; }
 
-    /** rx descriptors that hold a buffer: posted (committed or not) and filled-but-not-received. */
-    int rxHeld() { return (int) (rxPosted - rxClean); }
+    /** {@inheritDoc} Posted (committed or not) and filled-but-not-received descriptors. */
+    @Override public int rxHeld() { return (int) (rxPosted - rxClean); }
 
     /** True when nothing received is waiting and every transmitted frame has been cleaned. */
     boolean idle() { return rxClean == rxDevice && txClean == txTail; }
@@ -312,6 +315,7 @@ final class IxgbevfPort implements NicPort {
             txOffset[slot] = batch.offset(i);
             txDma[slot] = dma;
             txLength[slot] = length;
+            txStamp[slot] = batch.stamp(i);
             tail++;
             if (platform.deviceRead(device, dma, length)) {
                 sent++;
@@ -352,7 +356,8 @@ final class IxgbevfPort implements NicPort {
         final long done = txDone;
         while (n < limit && clean != done) {
             final int slot = (int) (clean & txMask);
-            completed.add(txBuffer[slot], txOffset[slot], txLength[slot], txDma[slot], index);
+            completed.stamp(completed.add(txBuffer[slot], txOffset[slot], txLength[slot], txDma[slot], index),
+                    txStamp[slot]);
             clean++;
             n++;
         }
