@@ -39,9 +39,11 @@ public final class ConfigKeys {
 
     /** Platform cost profile of backends that model one ({@code paper}, {@code xen-pv}, {@code none}, …). */
     public static final String PROFILE = "profile";
+    /** A file of scheduled swaps, one {@code AT_SECONDS KEY=VALUE} per line (e.g. {@code 2.0 dma=premapped-reuse}). */
+    public static final String SCHEDULE = "schedule";
 
     /** The keys the core knows. */
-    public static final Set<String> KNOWN = Set.of(NIC, DMA, ROUTING, ROUTES, TRACE_STORE, TRACE_DIR, TRACE_LEVEL,
+    public static final Set<String> KNOWN = Set.of(SCHEDULE, NIC, DMA, ROUTING, ROUTES, TRACE_STORE, TRACE_DIR, TRACE_LEVEL,
             BURST, PORTS, PACKET_SIZE, FLOWS, RATE, SEED, TRAFFIC_PACKETS, PROFILE);
 
     /** Prefixes under which plug-ins define their own keys. */

@@ -26,7 +26,9 @@ public enum DropReason {
     /** The egress tx ring was full. */
     TX_FULL(11, "tx-full"),
     /** The next hop id returned by the routing algorithm is out of range (a misbehaving plug-in). */
-    BAD_NEXT_HOP(12, "bad-next-hop");
+    BAD_NEXT_HOP(12, "bad-next-hop"),
+    /** A plug-in threw on the data path while handling the packet's burst; the plug-in is quarantined. */
+    PLUGIN_ERROR(13, "plugin-error");
 
     private static final DropReason[] BY_ID = values();
 

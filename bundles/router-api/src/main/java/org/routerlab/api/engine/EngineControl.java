@@ -70,6 +70,22 @@ public interface EngineControl {
      */
     org.routerlab.api.route.NextHop lookup(int address);
 
+    /**
+     * Swaps, in the running router, the DMA strategy ({@code what = "dma"}), the routing algorithm
+     * ({@code "routing"}), the route table ({@code "routes"}, value a route file) or the platform's cost profile
+     * ({@code "profile"}, backends that model one) to {@code value}, without stopping the data path and without
+     * losing packets. A DMA strategy is swapped at a burst boundary on the forwarding thread: the old strategy
+     * stops posting, keeps the buffers the NIC and the tx rings still hold until they come back, then detaches; the
+     * new one starts at once. A routing algorithm or table is built off the data path and published like a route
+     * update. When the new plug-in fails to start the old one keeps forwarding and the returned record says why.
+     * Every swap is also in {@link RouterStatus#swaps()} and the trace.
+     *
+     * @throws IllegalStateException when no run is in progress
+     * @throws IllegalArgumentException for an unknown {@code what} or an unknown plug-in name (the message lists
+     *         what is available)
+     */
+    SwapRecord swap(String what, String value) throws Exception;
+
     /** The effective configuration of the current or last run, or the ConfigAdmin configuration when idle. */
     Map<String, String> configuration();
 }

@@ -28,13 +28,29 @@ import java.util.Map;
  * @param packetsOffered packets the traffic source offered (-1 when unknown)
  * @param error why the engine failed, or null
  * @param traceRecords trace records written
+ * @param swaps the hot swaps of this run, in order (also the refused ones)
+ * @param platformName the platform and cost profile the ports DMA through, e.g. {@code ixgbevf/paper}
  */
 public record RouterStatus(EngineState state, String nic, String dma, String routing, long packetsRx,
         long packetsTx, long bytesRx, long bytesTx, Map<String, Long> drops, Map<String, Long> platform,
         Map<String, Map<String, Long>> ports, long wallNanos, long modeledNanos, int routes,
-        long buffersOutstanding, long liveMappings, long packetsOffered, String error, long traceRecords) {
+        long buffersOutstanding, long liveMappings, long packetsOffered, String error, long traceRecords,
+        List<SwapRecord> swaps, String platformName) {
+
+    /** The status without swaps or platform name (API 1.1 signature). */
+    public RouterStatus(final EngineState state, final String nic, final String dma, final String routing,
+            final long packetsRx, final long packetsTx, final long bytesRx, final long bytesTx,
+            final Map<String, Long> drops, final Map<String, Long> platform,
+            final Map<String, Map<String, Long>> ports, final long wallNanos, final long modeledNanos,
+            final int routes, final long buffersOutstanding, final long liveMappings, final long packetsOffered,
+            final String error, final long traceRecords) {
+        this(state, nic, dma, routing, packetsRx, packetsTx, bytesRx, bytesTx, drops, platform, ports, wallNanos,
+                modeledNanos, routes, buffersOutstanding, liveMappings, packetsOffered, error, traceRecords,
+                List.of(), null);
+    }
 
     public RouterStatus {
+        swaps = List.copyOf(swaps);
         // Insertion order is kept (reason and counter id order), for readable summaries.
         drops = Collections.unmodifiableMap(new LinkedHashMap<>(drops));
         platform = Collections.unmodifiableMap(new LinkedHashMap<>(platform));

@@ -27,6 +27,31 @@ public interface NicSession extends AutoCloseable {
     /** Modeled nanoseconds the backend's devices and platform have charged so far (0 when not modeled). */
     default long modeledNanos() { return platform().counters().get(org.routerlab.api.platform.PlatformOp.MODELED_NANOS); }
 
+    /**
+     * Whether the platform setting {@code key} (e.g. {@code profile}) can be changed while running, through
+     * {@link #changePlatform}. Default: nothing can.
+     */
+    default boolean canChangePlatform(final String key) { return false; }
+
+    /**
+     * Changes the platform setting {@code key} to {@code value} in a running session (a hot swap of the cost
+     * profile). Called on the forwarding thread at a burst boundary when no buffer is allocated and no mapping is
+     * live (every DMA strategy detached, every rx ring empty, no transmission in flight); the engine attaches a
+     * fresh strategy afterwards. {@link #platform()} may return a new object (and memory) after this returns.
+     *
+     * @throws IllegalArgumentException when the value is invalid; the session is then unchanged
+     */
+    default void changePlatform(final String key, final String value) {
+        throw new UnsupportedOperationException(key + " cannot be changed while running");
+    }
+
+    /**
+     * The modeled timeline in nanoseconds: busy time plus the idle time a paced source left the core waiting, the
+     * clock {@link org.routerlab.api.packet.PacketBatch#stamp} uses. Backends that never idle keep the default,
+     * {@link #modeledNanos()}. Called from the forwarding thread.
+     */
+    default long modeledTime() { return modeledNanos(); }
+
     /** Releases every resource (memory, sockets, attached programs). Idempotent. */
     @Override
     void close();

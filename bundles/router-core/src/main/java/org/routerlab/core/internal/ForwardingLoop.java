@@ -7,10 +7,12 @@ import org.routerlab.api.dma.DmaStrategy;
 import org.routerlab.api.engine.DropReason;
 import org.routerlab.api.engine.RouterCounter;
 import org.routerlab.api.nic.NicPort;
+import org.routerlab.api.nic.PortCounter;
 import org.routerlab.api.nic.NicSession;
 import org.routerlab.api.nic.PortInfo;
 import org.routerlab.api.packet.PacketBatch;
 import org.routerlab.api.packet.PacketView;
+import org.routerlab.api.platform.PlatformOp;
 import org.routerlab.api.trace.TraceLevel;
 import org.routerlab.api.trace.TraceSink;
 
@@ -28,6 +30,10 @@ final class ForwardingLoop {
     private static final int LOCAL = DropReason.LOCAL.id();
     private static final int NO_ROUTE = DropReason.NO_ROUTE.id();
     private static final int BAD_NEXT_HOP = DropReason.BAD_NEXT_HOP.id();
+    private static final int PLUGIN_ERROR = DropReason.PLUGIN_ERROR.id();
+    /** {@link #blame} values other than an owner slot. */
+    private static final int BLAME_ENGINE = -1;
+    private static final int BLAME_ROUTING = -2;
     private static final int BLACKHOLE = DropReason.BLACKHOLE.id();
     private static final int UNREACHABLE = DropReason.UNREACHABLE.id();
     private static final int NO_NEIGHBOUR = DropReason.NO_NEIGHBOUR.id();
@@ -36,18 +42,52 @@ final class ForwardingLoop {
     private static final long SNAPSHOT_INTERVAL_NANOS = 1_000_000_000L;
     private static final int DRAIN_ATTEMPTS = 100_000;
 
+    /** The active strategy plus up to this many minus one retiring ones (hot swaps in quick succession). */
+    static final int MAX_OWNERS = 8;
+
     private final NicSession session;
     private final NicPort[] ports;
+    /** What strategies see of the ports (no rx reclaim: the engine does that, see {@link StrategyPort}). */
+    private final StrategyPort[] strategyPorts;
     private final long[] portMac;
     private final int portCount;
-    private final DmaStrategy strategy;
+    /**
+     * Strategies by owner slot: the active one posts rx buffers; retiring ones (replaced by a hot swap) only get
+     * back the buffers still in rings, then detach. Forwarding thread only.
+     */
+    private final DmaStrategy[] owners = new DmaStrategy[MAX_OWNERS];
+    private final boolean[] quarantined = new boolean[MAX_OWNERS];
+    private int activeSlot;
+    /** Per port: runs of buffers posted by retiring strategies, at the head of the rx ring (FIFO). */
+    private final OwnerRuns[] rxRuns;
+    /** Per port: which strategy owns each frame in flight on the tx ring, oldest first. */
+    private final OwnerRuns[] txRuns;
+    /** The owner slot whose hook runs now (to blame the right plug-in if it throws). */
+    private int blame = BLAME_ENGINE;
+    private int retiring;
+    private long retiredOutstanding;
+    private long abandoned;
+    /** A routing state whose table failed; bursts that still see it drop their packets until a new one is published. */
+    private volatile RoutingState failedRouting;
+    /** Frames of the burst in {@link #forward} and how many of them were transmitted so far. */
+    private int burstReceived;
+    private int burstTransmitted;
+    private long lastDmaFaults;
+    private final LoopListener hooks;
+    private volatile SwapRequest pendingSwap;
+    private SwapRequest settlingSwap;
+    private long settlingMissedBefore;
+    private long settlingBaseline;
     /** Replaced by the control plane (RCU-style); read once per burst. */
     private volatile RoutingState routing;
     private final int[] localAddresses;
     private final EngineCounters counters;
     private TraceSink trace;
     private boolean traceBursts;
-    private final MemorySegment memory;
+    /** Burst and packet records beyond the counters (null below the burst level); see {@link TraceRecorder}. */
+    private TraceRecorder recorder;
+    private boolean tracePackets;
+    private MemorySegment memory;
     private final int burst;
     private final long durationNanos;
     private final boolean boundedByPackets;
@@ -57,6 +97,8 @@ final class ForwardingLoop {
     private final PacketBatch dropped;
     private final PacketBatch unsent;
     private final PacketBatch completed;
+    private final PacketBatch reclaimed;
+    private final PacketBatch handback;
     private final PacketBatch[] tx;
     private final int[] addresses;
     private final int[] lookedUp;
@@ -72,10 +114,26 @@ final class ForwardingLoop {
     ForwardingLoop(final NicSession session, final DmaStrategy strategy, final RoutingState routing,
             final EngineCounters counters, final TraceSink trace, final int burst,
             final long durationNanos, final boolean boundedByPackets) {
+        this(session, strategy, routing, counters, trace, burst, durationNanos, boundedByPackets, LoopListener.NONE);
+    }
+
+    ForwardingLoop(final NicSession session, final DmaStrategy strategy, final RoutingState routing,
+            final EngineCounters counters, final TraceSink trace, final int burst,
+            final long durationNanos, final boolean boundedByPackets, final LoopListener hooks) {
         this.session = session;
+        this.hooks = hooks;
         final List<NicPort> list = session.ports();
         this.ports = list.toArray(new NicPort[0]);
         this.portCount = ports.length;
+        this.strategyPorts = new StrategyPort[portCount];
+        this.rxRuns = new OwnerRuns[portCount];
+        this.txRuns = new OwnerRuns[portCount];
+        for (int i = 0; i < portCount; i++) {
+            strategyPorts[i] = new StrategyPort(ports[i]);
+            rxRuns[i] = new OwnerRuns(MAX_OWNERS);
+            // A run holds at least one frame, so a ring of N descriptors never needs more than N runs.
+            txRuns[i] = new OwnerRuns(Math.max(MAX_OWNERS, ports[i].txFreeSlots() + ports[i].txInFlight() + 2));
+        }
         this.portMac = new long[portCount];
         int addressCount = 0;
         for (final NicPort p : ports) {
@@ -89,7 +147,8 @@ final class ForwardingLoop {
                 localAddresses[a++] = address.address();
             }
         }
-        this.strategy = strategy;
+        this.owners[0] = strategy;
+        this.activeSlot = 0;
         this.routing = routing;
         this.counters = counters;
         this.trace = trace;
@@ -102,6 +161,8 @@ final class ForwardingLoop {
         this.dropped = new PacketBatch(burst);
         this.unsent = new PacketBatch(burst);
         this.completed = new PacketBatch(Math.max(burst, 256));
+        this.reclaimed = new PacketBatch(256);
+        this.handback = new PacketBatch(256);
         this.tx = new PacketBatch[portCount];
         for (int i = 0; i < portCount; i++) {
             tx[i] = new PacketBatch(burst);
@@ -113,8 +174,17 @@ final class ForwardingLoop {
 
     /** Sets the trace sink; called on the forwarding thread before {@link #run()} (the sink belongs to it). */
     void trace(final TraceSink sink) {
+        trace(sink, 0);
+    }
+
+    /** {@link #trace(TraceSink)}, keeping the first {@code snapLength} bytes of each frame at the packet level. */
+    void trace(final TraceSink sink, final int snapLength) {
         this.trace = sink;
         this.traceBursts = sink.level().includes(TraceLevel.BURST);
+        this.recorder = sink.level() != TraceLevel.OFF
+                ? new TraceRecorder(sink, session, ports, burst, completed.capacity(), snapLength)
+                : null;
+        this.tracePackets = recorder != null && recorder.packets;
     }
 
     RoutingState routing() {
@@ -161,18 +231,35 @@ final class ForwardingLoop {
     }
 
     /**
-     * Attaches the strategy, forwards until stopped or a limit is reached, drains the tx rings and detaches the
-     * strategy. Exceptions from plug-ins propagate (the caller records the failure).
+     * Attaches the strategy, forwards until stopped or a limit is reached, performs hot swaps at burst boundaries,
+     * drains the tx rings, hands every buffer back and detaches the strategies. Exceptions from a DMA strategy or a
+     * routing table quarantine that plug-in; exceptions from the NIC backend propagate (the caller records them).
      */
     void run() {
-        strategy.attach(new DmaContext(session.platform(), session.ports()));
+        final DmaStrategy first = owners[activeSlot];
+        blame = activeSlot;
+        first.attach(new DmaContext(session.platform(), List.of(strategyPorts)));
+        blame = BLAME_ENGINE;
         final long start = System.nanoTime();
         startNanos = start;
         nextSnapshotNanos = start + SNAPSHOT_INTERVAL_NANOS;
+        lastDmaFaults = dmaFaults();
         final long deadline = durationNanos > 0 ? start + durationNanos : Long.MAX_VALUE;
         try {
             while (!stopRequested) {
-                cycle();
+                final SwapRequest swap = pendingSwap;
+                if (swap != null) {
+                    pendingSwap = null;
+                    perform(swap);
+                }
+                try {
+                    cycle();
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    pluginFailed(e);
+                }
+                if (settlingSwap != null) {
+                    settle();
+                }
                 final long now = System.nanoTime();
                 if (now >= nextSnapshotNanos) {
                     snapshot(now);
@@ -185,33 +272,80 @@ final class ForwardingLoop {
             drainTransmissions();
         } finally {
             endNanos = System.nanoTime();
-            strategy.detach();
-            snapshot(endNanos);
+            try {
+                shutdown();
+            } finally {
+                final SwapRequest swap = pendingSwap;
+                if (swap != null) {
+                    pendingSwap = null;
+                    swap.refuse(this, "the run ended first");
+                }
+                if (settlingSwap != null) {
+                    settle();
+                }
+                snapshot(endNanos);
+            }
         }
     }
 
     private void cycle() {
         final NicPort[] ports = this.ports;
-        final DmaStrategy strategy = this.strategy;
+        final DmaStrategy strategy = owners[activeSlot];
+        blame = activeSlot;
         for (int p = 0; p < portCount; p++) {
-            strategy.refill(ports[p]);
+            strategy.refill(strategyPorts[p]);
         }
+        blame = BLAME_ENGINE;
         for (int p = 0; p < portCount; p++) {
             final NicPort port = ports[p];
             final PacketBatch rx = this.rx;
             rx.clear();
-            final int n = port.rxBurst(rx, burst);
+            // Buffers of a retiring strategy come first in the ring: receive them in bursts of their own.
+            final OwnerRuns runs = rxRuns[p];
+            final int slot;
+            int max = burst;
+            if (runs.isEmpty()) {
+                slot = activeSlot;
+            } else {
+                slot = runs.headOwner();
+                max = (int) Math.min(max, runs.headCount());
+            }
+            final int n = port.rxBurst(rx, max);
             if (n > 0) {
-                strategy.onReceive(port, rx);
-                forward(p, rx, n);
+                if (slot != activeSlot) {
+                    runs.consumeHead(n);
+                }
+                burstReceived = n;
+                burstTransmitted = 0;
+                final DmaStrategy owner = owners[slot];
+                if (quarantined[slot]) {
+                    dropQuarantined(p, slot, rx);
+                } else {
+                    blame = slot;
+                    owner.onReceive(strategyPorts[p], rx);
+                    blame = BLAME_ENGINE;
+                    forward(p, rx, n, slot, owner);
+                }
+                burstReceived = 0;
             }
         }
         reapCompletions();
+        final long faults = dmaFaults();
+        if (faults != lastDmaFaults) {
+            lastDmaFaults = faults;
+            // A correct strategy never makes a device touch memory it may not: this one handed out a bad handle.
+            quarantine(activeSlot, new IllegalStateException("the device reported a DMA fault: a buffer was handed "
+                    + "to it unmapped or without permission"));
+        }
+        if (retiring > 0) {
+            retireIdle();
+        }
         counters.add(RouterCounter.CYCLES, 1);
     }
 
-    /** Validates, looks up, rewrites and transmits one received burst. */
-    private void forward(final int ingress, final PacketBatch rx, final int n) {
+    /** Validates, looks up, rewrites and transmits one received burst whose buffers belong to {@code slot}. */
+    private void forward(final int ingress, final PacketBatch rx, final int n, final int slot,
+            final DmaStrategy strategy) {
         final PacketView view = this.view;
         final MemorySegment memory = this.memory;
         final int[] addresses = this.addresses;
@@ -223,6 +357,9 @@ final class ForwardingLoop {
             bytes += length;
             view.wrap(memory, rx.offset(i), length);
             int reason = PacketValidator.validate(view);
+            if (tracePackets) {
+                recorder.arrival(i, view, rx.stamp(i), ingress, reason);
+            }
             if (reason == PacketValidator.VALID) {
                 final int destination = view.destinationAddress();
                 if (isLocal(destination)) {
@@ -237,24 +374,36 @@ final class ForwardingLoop {
                 }
             }
             burstDrops[reason]++;
+            if (tracePackets) {
+                recorder.drop(i, reason, -1);
+            }
             ports[ingress].punt(rx, i, DropReason.byId(reason), 0);
             dropped.addFrom(rx, i);
         }
 
         final RoutingState routing = this.routing;
-        routing.table().lookupBulk(addresses, lookedUp, candidates);
+        final boolean routingUsable = routing != failedRouting;
+        if (routingUsable && candidates > 0) {
+            blame = BLAME_ROUTING;
+            routing.table().lookupBulk(addresses, lookedUp, candidates);
+            blame = BLAME_ENGINE;
+        }
 
         final ResolvedNextHops hops = routing.hops();
         final int hopCount = hops.size();
+        int badNextHops = 0;
         for (int j = 0; j < candidates; j++) {
             final int i = slotOf[j];
-            final int nh = lookedUp[j];
+            final int nh = routingUsable ? lookedUp[j] : -2;
             int reason;
-            if (nh < 0) {
+            if (nh == -2) {
+                reason = PLUGIN_ERROR;
+            } else if (nh < 0) {
                 reason = NO_ROUTE;
                 ports[ingress].punt(rx, i, DropReason.NO_ROUTE, 0);
             } else if (nh >= hopCount) {
                 reason = BAD_NEXT_HOP;
+                badNextHops++;
             } else {
                 final int egress = hops.port[nh];
                 long mac = hops.mac[nh];
@@ -277,7 +426,7 @@ final class ForwardingLoop {
                     final int neighbour = hops.gateway[nh] != 0 ? hops.gateway[nh] : addresses[j];
                     ports[egress].punt(rx, i, DropReason.NO_NEIGHBOUR, neighbour);
                 } else if (reason == UNREACHABLE) {
-                    ports[ingress].punt(rx, i, DropReason.byId(reason), 0);
+                    ports[ingress].punt(rx, i, DropReason.UNREACHABLE, 0);
                 }
                 if (reason < 0) {
                     view.wrap(memory, rx.offset(i), rx.length(i));
@@ -285,26 +434,55 @@ final class ForwardingLoop {
                     view.sourceMac(portMac[egress]);
                     view.decrementTtl();
                     final PacketBatch out = tx[egress];
-                    out.nextHop(out.addFrom(rx, i), nh);
+                    final int queuedAt = out.addFrom(rx, i);
+                    out.nextHop(queuedAt, nh);
+                    if (tracePackets) {
+                        recorder.forwarded(i, egress, nh, queuedAt);
+                    }
                     continue;
                 }
             }
             burstDrops[reason]++;
+            if (tracePackets) {
+                recorder.drop(i, reason, nh);
+            }
             dropped.addFrom(rx, i);
         }
         if (!dropped.isEmpty()) {
+            blame = slot;
             strategy.release(dropped);
+            blame = BLAME_ENGINE;
             dropped.clear();
         }
 
         int transmitted = 0;
         for (int q = 0; q < portCount; q++) {
             if (!tx[q].isEmpty()) {
-                transmitted += transmit(q);
+                if (tracePackets) {
+                    recorder.beforeTransmit(burstDrops[DMA_ERROR], burstDrops[TX_FULL]);
+                }
+                transmitted += transmit(q, slot, strategy);
+                if (tracePackets) {
+                    recorder.afterTransmit(q, burstDrops[DMA_ERROR], burstDrops[TX_FULL], unsent, rx);
+                }
             }
         }
 
+        final int droppedCount = countBurst(n, bytes);
+        if (traceBursts) {
+            recorder.burst(System.nanoTime() - startNanos, ingress, n, transmitted, droppedCount);
+        }
+        if (badNextHops != 0 && routing != failedRouting) {
+            // A routing plug-in returned next hops that do not exist: take it out of service.
+            routingFailed(routing, new IllegalStateException("lookup returned " + badNextHops
+                    + " next-hop id(s) outside 0.." + (hopCount - 1)));
+        }
+    }
+
+    /** Adds the burst's receive and drop counters; returns the frames dropped. */
+    private int countBurst(final int n, final long bytes) {
         int droppedCount = 0;
+        final long[] burstDrops = this.burstDrops;
         for (int r = 0; r < burstDrops.length; r++) {
             final long d = burstDrops[r];
             if (d != 0) {
@@ -316,17 +494,17 @@ final class ForwardingLoop {
         counters.add(RouterCounter.PACKETS_RX, n);
         counters.add(RouterCounter.BYTES_RX, bytes);
         counters.add(RouterCounter.BURSTS, 1);
-        if (traceBursts) {
-            final long now = System.nanoTime();
-            trace.burst(now - startNanos, session.modeledNanos(), ingress, n, transmitted, droppedCount);
-        }
+        return droppedCount;
     }
 
     /** Prepares and transmits the frames queued for port {@code q}; the rest go back to the strategy. */
-    private int transmit(final int q) {
+    private int transmit(final int q, final int slot, final DmaStrategy strategy) {
         final PacketBatch out = tx[q];
         final NicPort port = ports[q];
-        final int ready = strategy.prepareTransmit(port, out);
+        final StrategyPort strategyPort = strategyPorts[q];
+        blame = slot;
+        final int ready = strategy.prepareTransmit(strategyPort, out);
+        blame = BLAME_ENGINE;
         if (ready < out.size()) {
             int kept = 0;
             for (int i = 0; i < out.size(); i++) {
@@ -340,6 +518,9 @@ final class ForwardingLoop {
             out.size(kept);
         }
         final int sent = out.isEmpty() ? 0 : port.txBurst(out);
+        if (sent > 0 && !txRuns[q].append(slot, sent)) {
+            throw new IllegalStateException("tx ownership runs overflow on port " + port.info().name());
+        }
         long bytes = 0;
         for (int i = 0; i < sent; i++) {
             bytes += out.length(i);
@@ -350,33 +531,58 @@ final class ForwardingLoop {
         }
         out.clear();
         if (!unsent.isEmpty()) {
-            strategy.releaseUnsent(port, unsent);
+            blame = slot;
+            strategy.releaseUnsent(strategyPort, unsent);
+            blame = BLAME_ENGINE;
             unsent.clear();
         }
         counters.add(RouterCounter.PACKETS_TX, sent);
         counters.add(RouterCounter.BYTES_TX, bytes);
+        burstTransmitted += sent;
         return sent;
     }
 
+    /** Hands completed transmissions back to the strategies that own them, oldest first. */
     private void reapCompletions() {
         final PacketBatch completed = this.completed;
         for (int p = 0; p < portCount; p++) {
             final NicPort port = ports[p];
-            int n;
-            do {
+            final OwnerRuns runs = txRuns[p];
+            while (!runs.isEmpty()) {
+                final int slot = runs.headOwner();
+                final int limit = (int) Math.min(completed.capacity(), runs.headCount());
                 completed.clear();
-                n = port.reapTxCompletions(completed, completed.capacity());
-                if (n > 0) {
-                    strategy.onTransmitted(port, completed);
+                final int n = port.reapTxCompletions(completed, limit);
+                if (n == 0) {
+                    break;
                 }
-            } while (n == completed.capacity());
+                if (tracePackets) {
+                    recorder.completed(System.nanoTime() - startNanos, p, completed, n);
+                }
+                runs.consumeHead(n);
+                if (quarantined[slot]) {
+                    giveBackQuietly(slot, p, completed, true);
+                } else {
+                    blame = slot;
+                    owners[slot].onTransmitted(strategyPorts[p], completed);
+                    blame = BLAME_ENGINE;
+                }
+                if (n < limit) {
+                    break;
+                }
+            }
         }
+        completed.clear();
     }
 
     /** After the last cycle: wait (bounded) for every accepted frame to complete so its buffer comes back. */
     private void drainTransmissions() {
         for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
-            reapCompletions();
+            try {
+                reapCompletions();
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                pluginFailed(e);
+            }
             int inFlight = 0;
             for (final NicPort p : ports) {
                 inFlight += p.txInFlight();
@@ -386,6 +592,422 @@ final class ForwardingLoop {
             }
             Thread.onSpinWait();
         }
+    }
+
+    // ---- hot swap and ownership (forwarding thread)
+
+    /**
+     * Takes back every rx descriptor of port {@code p} the device has not filled and hands each to the strategy that
+     * posted it, as an empty received frame ({@code onReceive} then {@code release}). Rings are FIFO and reclaim
+     * from the newest end: the newest descriptors are the active strategy's, older ones are the retiring runs'.
+     */
+    private void reclaimUnfilled(final int p) {
+        final NicPort port = ports[p];
+        final OwnerRuns runs = rxRuns[p];
+        long activeHeld = port.rxHeld() - runs.total();
+        final PacketBatch batch = this.reclaimed;
+        int n;
+        do {
+            batch.clear();
+            n = port.reclaimRx(batch, batch.capacity());
+            int groupStart = 0;
+            int groupOwner = activeSlot;
+            for (int i = 0; i < n; i++) {
+                final int owner;
+                if (activeHeld > 0) {
+                    owner = activeSlot;
+                    activeHeld--;
+                } else if (!runs.isEmpty()) {
+                    owner = runs.tailOwner();
+                    runs.consumeTail();
+                } else {
+                    owner = activeSlot; // more came back than the ring said it held: only the active one posts
+                }
+                if (owner != groupOwner && i > groupStart) {
+                    giveBack(groupOwner, p, batch, groupStart, i);
+                    groupStart = i;
+                }
+                groupOwner = owner;
+            }
+            giveBack(groupOwner, p, batch, groupStart, n);
+        } while (n == batch.capacity());
+        batch.clear();
+    }
+
+    /** Returns slots {@code [from, to)} of {@code batch} (reclaimed rx descriptors of port {@code p}) to their owner. */
+    private void giveBack(final int slot, final int p, final PacketBatch batch, final int from, final int to) {
+        if (from == to) {
+            return;
+        }
+        final PacketBatch part = this.handback;
+        part.clear();
+        for (int i = from; i < to; i++) {
+            part.addFrom(batch, i);
+        }
+        if (quarantined[slot]) {
+            giveBackQuietly(slot, p, part, false);
+        } else {
+            blame = slot;
+            owners[slot].onReceive(strategyPorts[p], part);
+            owners[slot].release(part);
+            blame = BLAME_ENGINE;
+        }
+        part.clear();
+    }
+
+    /** Best effort with a quarantined strategy: it may throw again; what it cannot take back is abandoned. */
+    private void giveBackQuietly(final int slot, final int p, final PacketBatch frames, final boolean transmitted) {
+        try {
+            if (transmitted) {
+                owners[slot].onTransmitted(strategyPorts[p], frames);
+            } else {
+                owners[slot].onReceive(strategyPorts[p], frames);
+                owners[slot].release(frames);
+            }
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            abandoned += frames.size();
+        }
+    }
+
+    /** Frames received into buffers of a quarantined strategy: dropped, buffers handed back if it can take them. */
+    private void dropQuarantined(final int p, final int slot, final PacketBatch rx) {
+        final int n = rx.size();
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            bytes += rx.length(i);
+        }
+        burstDrops[PLUGIN_ERROR] += n;
+        giveBackQuietly(slot, p, rx, false);
+        countBurst(n, bytes);
+    }
+
+    /** Executes a swap request at this burst boundary and reports it. */
+    private void perform(final SwapRequest request) {
+        final long begin = System.nanoTime();
+        if (request.kind() == SwapRequest.Kind.RECORD) {
+            request.traceRecord();
+            return;
+        }
+        if (request.kind() == SwapRequest.Kind.PLATFORM) {
+            performPlatformChange(request, begin);
+            return;
+        }
+        final int slot = freeSlot();
+        if (slot < 0) {
+            request.refuse(this, "the strategies replaced by earlier swaps still hold buffers the NIC has not "
+                    + "returned (" + (MAX_OWNERS - 1) + " retiring at most); try again once traffic has flowed");
+            return;
+        }
+        final DmaStrategy next = request.strategy();
+        try {
+            blame = slot;
+            next.attach(new DmaContext(session.platform(), List.of(strategyPorts)));
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            try {
+                next.detach();
+            } catch (RuntimeException | LinkageError | AssertionError ignored) {
+                // It failed to start; whatever it holds is reported by the platform's live mappings.
+            }
+            request.fail(this, e, System.nanoTime() - begin);
+            return;
+        } finally {
+            blame = BLAME_ENGINE;
+        }
+        handOver(slot, next);
+        startSettling(request, System.nanoTime() - begin);
+    }
+
+    /** Makes {@code next} (attached, in {@code slot}) the active strategy; the current one starts retiring. */
+    private void handOver(final int slot, final DmaStrategy next) {
+        final int old = activeSlot;
+        owners[slot] = next;
+        quarantined[slot] = false;
+        for (int p = 0; p < portCount; p++) {
+            reclaimUnfilled(p);
+            // What the ring still holds beyond the retiring runs was posted by the old active strategy.
+            final long oldHeld = ports[p].rxHeld() - rxRuns[p].total();
+            rxRuns[p].append(old, oldHeld);
+        }
+        activeSlot = slot;
+        retiring++;
+        retireIdle();
+    }
+
+    /** Detaches every retiring strategy that no ring holds buffers of any more. */
+    private void retireIdle() {
+        for (int s = 0; s < MAX_OWNERS; s++) {
+            if (s == activeSlot || owners[s] == null || heldAnywhere(s)) {
+                continue;
+            }
+            final DmaStrategy done = owners[s];
+            owners[s] = null;
+            retiring--;
+            if (quarantined[s]) {
+                try {
+                    done.detach();
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    abandoned += Math.max(0, safeOutstanding(done));
+                }
+                retiredOutstanding += safeOutstanding(done);
+                quarantined[s] = false;
+            } else {
+                blame = s;
+                done.detach();
+                blame = BLAME_ENGINE;
+                retiredOutstanding += done.buffersOutstanding();
+            }
+        }
+    }
+
+    private static long safeOutstanding(final DmaStrategy s) {
+        try {
+            return s.buffersOutstanding();
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            return 0;
+        }
+    }
+
+    private boolean heldAnywhere(final int slot) {
+        for (int p = 0; p < portCount; p++) {
+            if (rxRuns[p].holds(slot) || txRuns[p].holds(slot)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int freeSlot() {
+        for (int s = 0; s < MAX_OWNERS; s++) {
+            if (owners[s] == null) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A platform setting (the cost profile) changes only with nothing mapped: every strategy hands its buffers back
+     * and detaches, the session switches, and a fresh strategy attaches. The rings are refilled in the next cycle,
+     * before the device is polled again.
+     */
+    private void performPlatformChange(final SwapRequest request, final long begin) {
+        for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
+            reapCompletions();
+            if (allTxRunsEmpty()) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        for (int p = 0; p < portCount; p++) {
+            reclaimUnfilled(p);
+        }
+        for (int p = 0; p < portCount; p++) {
+            if (ports[p].rxHeld() != 0 || !txRuns[p].isEmpty()) {
+                request.refuse(this, "port " + ports[p].info().name() + " still holds " + ports[p].rxHeld()
+                        + " rx and " + txRuns[p].total() + " tx buffers the NIC cannot give back now");
+                return;
+            }
+        }
+        for (int s = 0; s < MAX_OWNERS; s++) {
+            if (owners[s] != null) {
+                final DmaStrategy done = owners[s];
+                owners[s] = null;
+                blame = s;
+                done.detach();
+                blame = BLAME_ENGINE;
+                retiredOutstanding += done.buffersOutstanding();
+            }
+        }
+        retiring = 0;
+        String failure = null;
+        try {
+            session.changePlatform(request.key(), request.value());
+        } catch (RuntimeException e) {
+            failure = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        memory = session.platform().memory();
+        lastDmaFaults = dmaFaults();
+        final DmaStrategy next = request.strategy();
+        activeSlot = 0;
+        owners[0] = next;
+        quarantined[0] = false;
+        blame = 0;
+        next.attach(new DmaContext(session.platform(), List.of(strategyPorts)));
+        blame = BLAME_ENGINE;
+        if (failure != null) {
+            request.refuse(this, failure);
+        } else {
+            startSettling(request, System.nanoTime() - begin);
+        }
+    }
+
+    private boolean allTxRunsEmpty() {
+        for (final OwnerRuns r : txRuns) {
+            if (!r.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The swap is done; its loss is known after one more cycle has polled the devices. */
+    private void startSettling(final SwapRequest request, final long pauseNanos) {
+        final long cycles = Math.max(1, counters.get(RouterCounter.CYCLES));
+        final long missed = rxMissed();
+        settlingSwap = request;
+        settlingMissedBefore = missed;
+        settlingBaseline = missed / cycles;
+        request.pause(pauseNanos);
+    }
+
+    private void settle() {
+        final SwapRequest request = settlingSwap;
+        settlingSwap = null;
+        final long extra = rxMissed() - settlingMissedBefore - settlingBaseline;
+        request.succeed(this, Math.max(0, extra));
+    }
+
+    /** A plug-in threw on the forwarding thread: take it out of service; an error of the NIC ends the run. */
+    private void pluginFailed(final Throwable e) {
+        final int culprit = blame;
+        blame = BLAME_ENGINE;
+        // The burst in progress is lost: its frames count as dropped, their buffers are left to the quarantine.
+        if (burstReceived > 0) {
+            for (int r = 0; r < burstDrops.length; r++) {
+                burstDrops[r] = 0;
+            }
+            burstDrops[PLUGIN_ERROR] += burstReceived - burstTransmitted;
+            countBurst(burstReceived, 0);
+            abandoned += dropped.size() + unsent.size();
+            for (final PacketBatch b : tx) {
+                abandoned += b.size();
+                b.clear();
+            }
+            dropped.clear();
+            unsent.clear();
+            burstReceived = 0;
+        }
+        if (culprit >= 0) {
+            quarantine(culprit, e);
+        } else if (culprit == BLAME_ROUTING) {
+            routingFailed(routing, e);
+        } else if (e instanceof RuntimeException re) {
+            throw re;
+        } else if (e instanceof Error er) {
+            throw er;
+        }
+    }
+
+    /** Takes the strategy in {@code slot} out of service; if it was active, the fallback strategy takes over. */
+    private void quarantine(final int slot, final Throwable cause) {
+        if (owners[slot] == null || quarantined[slot]) {
+            return;
+        }
+        quarantined[slot] = true;
+        final String name = owners[slot].name();
+        if (slot != activeSlot) {
+            hooks.quarantined("dma", name, cause, null);
+            return;
+        }
+        final int fresh = freeSlot();
+        final DmaStrategy fallback = fresh < 0 ? null : hooks.fallbackStrategy(name);
+        if (fallback == null) {
+            hooks.quarantined("dma", name, cause, null);
+            throw new IllegalStateException("DMA strategy " + name + " failed and no fallback could take over",
+                    cause);
+        }
+        try {
+            blame = fresh;
+            fallback.attach(new DmaContext(session.platform(), List.of(strategyPorts)));
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            hooks.quarantined("dma", name, cause, null);
+            throw new IllegalStateException("DMA strategy " + name + " failed and the fallback "
+                    + fallback.name() + " could not attach", e);
+        } finally {
+            blame = BLAME_ENGINE;
+        }
+        handOver(fresh, fallback);
+        hooks.quarantined("dma", name, cause, fallback.name());
+    }
+
+    private void routingFailed(final RoutingState state, final Throwable cause) {
+        if (failedRouting == state) {
+            return;
+        }
+        failedRouting = state;
+        hooks.routingFailed(state, cause);
+    }
+
+    /** Last cycle: every rx descriptor back to its owner, every strategy detached. */
+    private void shutdown() {
+        RuntimeException first = null;
+        for (int p = 0; p < portCount; p++) {
+            try {
+                reclaimUnfilled(p);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        for (int s = 0; s < MAX_OWNERS; s++) {
+            if (owners[s] == null) {
+                continue;
+            }
+            final DmaStrategy done = owners[s];
+            try {
+                done.detach();
+            } catch (RuntimeException e) {
+                if (!quarantined[s]) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (s != activeSlot) {
+                retiredOutstanding += safeOutstanding(done);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private long rxMissed() {
+        long missed = 0;
+        for (final NicPort p : ports) {
+            missed += p.counters().get(PortCounter.RX_MISSED);
+        }
+        return missed;
+    }
+
+    private long dmaFaults() {
+        return session.platform().counters().get(PlatformOp.DMA_FAULT);
+    }
+
+    /** Asks the forwarding thread to perform {@code request} at its next burst boundary. Control plane. */
+    void request(final SwapRequest request) {
+        pendingSwap = request;
+    }
+
+    /** The active strategy (forwarding thread, or after the run). */
+    DmaStrategy activeStrategy() {
+        return owners[activeSlot];
+    }
+
+    /** Buffers held by strategies that were retired during the run (0 when each gave everything back). */
+    long retiredOutstanding() {
+        return retiredOutstanding;
+    }
+
+    /** Frames whose buffers were left with a quarantined strategy that could not take them back. */
+    long abandoned() {
+        return abandoned;
+    }
+
+    /** Wall and modeled nanoseconds since the start, for swap records. */
+    long sinceStartNanos() {
+        return startNanos == 0 ? 0 : System.nanoTime() - startNanos;
+    }
+
+    long modeledNanos() {
+        return session.modeledNanos();
     }
 
     private boolean isLocal(final int address) {
@@ -399,7 +1021,9 @@ final class ForwardingLoop {
     }
 
     private void snapshot(final long now) {
-        if (trace.level() != TraceLevel.OFF) {
+        if (recorder != null) {
+            recorder.counters(now - startNanos, counters);
+        } else if (trace.level() != TraceLevel.OFF) {
             counters.copyTo(snapshot);
             trace.counters(now - startNanos, session.modeledNanos(), snapshot);
         }

@@ -11,8 +11,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
@@ -33,6 +38,7 @@ import org.routerlab.api.engine.PluginKind;
 import org.routerlab.api.engine.RouterCounter;
 import org.routerlab.api.engine.RouterStatus;
 import org.routerlab.api.engine.RunLimits;
+import org.routerlab.api.engine.SwapRecord;
 import org.routerlab.api.nic.NicBackend;
 import org.routerlab.api.nic.NicPort;
 import org.routerlab.api.nic.NicSession;
@@ -70,6 +76,8 @@ public final class RouterEngine implements EngineControl {
     private volatile Map<String, String> baseConfiguration = Map.of();
     private volatile Path home = Path.of("").toAbsolutePath();
     private volatile Run current;
+    /** Plug-ins taken out of service after misbehaving, by {@code kind:name}, with why; cleared when re-registered. */
+    private final Map<String, String> quarantine = new ConcurrentHashMap<>();
 
     @Activate
     void activate(final BundleContext context, final Map<String, Object> properties) {
@@ -89,7 +97,18 @@ public final class RouterEngine implements EngineControl {
                 config.put(k, String.valueOf(v));
             }
         });
+        final Map<String, String> previous = baseConfiguration;
         baseConfiguration = Map.copyOf(config);
+        // An edited etc/routerlab.router.cfg swaps what changed in the running router (FileInstall → ConfigAdmin).
+        final Run run = current;
+        if (run != null && run.state() == EngineState.RUNNING) {
+            for (final String key : SwapSchedule.KEYS.stream().sorted().toList()) {
+                final String value = config.get(key);
+                if (value != null && !value.equals(previous.get(key))) {
+                    run.submit(key, value, "config");
+                }
+            }
+        }
     }
 
     @Deactivate
@@ -127,20 +146,48 @@ public final class RouterEngine implements EngineControl {
             policy = ReferencePolicy.DYNAMIC, unbind = "removeStrategy")
     void addStrategy(final DmaStrategyFactory factory, final ServiceReference<?> reference) {
         strategies.add(factory, reference);
+        pluginArrived("dma", strategies, factory);
     }
 
     void removeStrategy(final DmaStrategyFactory factory) {
         strategies.remove(factory);
+        final Run run = current;
+        if (run != null && run.state() == EngineState.RUNNING && run.dma.service() == factory) {
+            // The active strategy's bundle is stopping: fall back without loss (its classes stay usable until refresh).
+            run.submitFallback("dma", run.dma.name(), "bundle");
+        }
     }
 
     @Reference(service = RoutingAlgorithm.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, unbind = "removeAlgorithm")
     void addAlgorithm(final RoutingAlgorithm algorithm, final ServiceReference<?> reference) {
         algorithms.add(algorithm, reference);
+        pluginArrived("routing", algorithms, algorithm);
     }
 
     void removeAlgorithm(final RoutingAlgorithm algorithm) {
         algorithms.remove(algorithm);
+        final Run run = current;
+        if (run != null && run.state() == EngineState.RUNNING && run.routing.service() == algorithm) {
+            run.submitFallback("routing", run.routing.name(), "bundle");
+        }
+    }
+
+    /**
+     * A plug-in service appeared: a new registration lifts an earlier quarantine of its name, and if the running
+     * router wanted it (its configured value) but fell back, it is swapped in.
+     */
+    private <T> void pluginArrived(final String kind, final PluginRegistry<T> registry, final T service) {
+        for (final PluginRegistry.Entry<T> e : registry.all()) {
+            if (e.service() == service) {
+                quarantine.remove(kind + ":" + e.name());
+                final Run run = current;
+                if (run != null && run.state() == EngineState.RUNNING && e.name().equals(run.wanted(kind))
+                        && !e.name().equals(run.active(kind))) {
+                    run.submit(kind, e.name(), "bundle");
+                }
+            }
+        }
     }
 
     @Reference(service = TraceStore.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -176,6 +223,12 @@ public final class RouterEngine implements EngineControl {
         final PluginRegistry.Entry<TraceStore> store = settings.traceDir() == null ? null
                 : select(traceStores, settings.traceStore());
 
+        final String scheduleText = config.getOrDefault(ConfigKeys.SCHEDULE, "").strip();
+        final SwapSchedule schedule = scheduleText.isEmpty() ? SwapSchedule.empty()
+                : SwapSchedule.parse(home.resolve(scheduleText).toAbsolutePath().normalize());
+        refuseQuarantined("dma", dma.name());
+        refuseQuarantined("routing", routing.name());
+
         final Map<String, String> backendConfig = new TreeMap<>(config);
         if (settings.routes() != null) {
             backendConfig.put(ConfigKeys.ROUTES, settings.routes().toString());
@@ -202,10 +255,11 @@ public final class RouterEngine implements EngineControl {
             final EngineCounters counters = new EngineCounters();
             final Map<String, String> header = header(config, settings, limits, nic, dma, routing, store, routes,
                     buildNanos);
-            run = new Run(settings, Map.copyOf(config), session, strategy, counters, routes.size(), nic, dma,
+            header.put("run.ports", String.join(",", infos.stream().map(PortInfo::name).toList()));
+            run = new Run(settings, Map.copyOf(config), session, counters, routes.size(), nic, dma,
                     routing, store);
             run.loop = new ForwardingLoop(session, strategy, new RoutingState(table, hops, routes), counters,
-                    NoTrace.INSTANCE, settings.burst(), limits.durationNanos(), limits.maxPackets() > 0);
+                    NoTrace.INSTANCE, settings.burst(), limits.durationNanos(), limits.maxPackets() > 0, run);
             run.header = header;
         } catch (Exception | Error e) {
             session.close();
@@ -226,6 +280,7 @@ public final class RouterEngine implements EngineControl {
         }
         LOG.info("forwarding started: nic={} dma={} routing={} routes={} burst={}", settings.nic(), settings.dma(),
                 settings.routing(), run.routeCount, settings.burst());
+        run.schedule(schedule);
     }
 
     @Override
@@ -278,7 +333,10 @@ public final class RouterEngine implements EngineControl {
 
     @Override
     public RouteUpdateResult replaceRoutes(final Path file) throws Exception {
-        final Run run = runningRun();
+        return replaceRoutesOf(runningRun(), file);
+    }
+
+    private RouteUpdateResult replaceRoutesOf(final Run run, final Path file) throws Exception {
         final Path resolved = home.resolve(file).toAbsolutePath().normalize();
         synchronized (run) {
             final List<NicPort> ports = run.session.ports();
@@ -291,6 +349,11 @@ public final class RouterEngine implements EngineControl {
             counts[2] = current.routes().size();
             return run.publish(next, counts);
         }
+    }
+
+    @Override
+    public SwapRecord swap(final String what, final String value) throws Exception {
+        return runningRun().swap(what, value, "command");
     }
 
     @Override
@@ -348,6 +411,14 @@ public final class RouterEngine implements EngineControl {
         return entry;
     }
 
+    private void refuseQuarantined(final String kind, final String name) {
+        final String why = quarantine.get(kind + ":" + name);
+        if (why != null) {
+            throw new IllegalArgumentException(kind + "=" + name + " is quarantined after it misbehaved (" + why
+                    + "); reinstall or restart its bundle to lift it");
+        }
+    }
+
     private static String describe(final PluginKind kind) {
         return switch (kind) {
             case NIC -> "NIC backend";
@@ -378,7 +449,45 @@ public final class RouterEngine implements EngineControl {
         header.put("host.java", System.getProperty("java.vm.name") + " " + Runtime.version());
         header.put("host.os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         header.put("host.cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        header.put("run.nic", nic.name());
+        header.put("run.dma", dma.name());
+        header.put("run.routing", routing.name());
+        header.put("run.profile", config.getOrDefault(ConfigKeys.PROFILE, ""));
+        header.put("run.trace_level", settings.traceLevel().name().toLowerCase(java.util.Locale.ROOT));
+        header.put("run.snap", Integer.toString(traceSnap(config)));
+        header.put("run.counters", counterLayout());
         return header;
+    }
+
+    /** {@code trace.snap}: frame bytes kept per packet record (default 64: Ethernet, IPv4 and L4 headers). */
+    static int traceSnap(final Map<String, String> config) {
+        final String text = config.getOrDefault("trace.snap", "64").strip();
+        try {
+            final int snap = Integer.parseInt(text);
+            if (snap >= 0 && snap <= org.routerlab.api.trace.PacketRecords.MAX_SNAP) {
+                return snap;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("trace.snap=" + text + " must be a byte count in 0.."
+                + org.routerlab.api.trace.PacketRecords.MAX_SNAP);
+    }
+
+    /** The keys of a trace counter snapshot, in array order (router counters, drops, platform counters). */
+    static String counterLayout() {
+        final String[] keys = new String[TraceRecorder.SNAPSHOT_SIZE];
+        java.util.Arrays.fill(keys, "");
+        for (final RouterCounter c : RouterCounter.values()) {
+            keys[c.id()] = c.key();
+        }
+        for (final org.routerlab.api.engine.DropReason r : org.routerlab.api.engine.DropReason.values()) {
+            keys[RouterCounter.DROPS_BASE + r.id()] = "drops." + r.key();
+        }
+        for (final org.routerlab.api.platform.PlatformOp op : org.routerlab.api.platform.PlatformOp.values()) {
+            keys[RouterCounter.SIZE + op.id()] = "platform." + op.key();
+        }
+        return String.join(",", keys);
     }
 
     private static String hostName() {
@@ -389,20 +498,29 @@ public final class RouterEngine implements EngineControl {
         }
     }
 
-    /** One run: what was selected, the loop, and the result. Route updates synchronize on it. */
-    private static final class Run {
+    /**
+     * One run: what is selected now, the loop, the swaps and the result. Route updates and swaps synchronize on it;
+     * asynchronous swaps (configuration edits, bundle events, the schedule, quarantine) run on its control thread.
+     * It also hears from the forwarding thread when a plug-in misbehaves.
+     */
+    private final class Run implements LoopListener {
         final RunSettings settings;
-        final Map<String, String> config;
+        volatile Map<String, String> config;
         final NicSession session;
-        final DmaStrategy strategy;
         final EngineCounters counters;
         final int routeCount;
         final PluginRegistry.Entry<NicBackend> nic;
-        final PluginRegistry.Entry<DmaStrategyFactory> dma;
-        final PluginRegistry.Entry<RoutingAlgorithm> routing;
+        volatile PluginRegistry.Entry<DmaStrategyFactory> dma;
+        volatile PluginRegistry.Entry<RoutingAlgorithm> routing;
         final PluginRegistry.Entry<TraceStore> store;
         final CompletableFuture<Void> started = new CompletableFuture<>();
         final CountDownLatch finished = new CountDownLatch(1);
+        final List<SwapRecord> swaps = new CopyOnWriteArrayList<>();
+        final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "routerlab-control");
+            t.setDaemon(true);
+            return t;
+        });
         volatile ForwardingLoop loop;
         Map<String, String> header;
         volatile TraceSink trace = NoTrace.INSTANCE;
@@ -410,15 +528,16 @@ public final class RouterEngine implements EngineControl {
         volatile boolean done;
         volatile long finalOutstanding = -1;
         volatile long finalLiveMappings = -1;
+        /** The fallback entry chosen on the forwarding thread for a quarantined strategy. */
+        private volatile PluginRegistry.Entry<DmaStrategyFactory> pendingFallback;
 
         Run(final RunSettings settings, final Map<String, String> config, final NicSession session,
-                final DmaStrategy strategy, final EngineCounters counters, final int routeCount,
+                final EngineCounters counters, final int routeCount,
                 final PluginRegistry.Entry<NicBackend> nic, final PluginRegistry.Entry<DmaStrategyFactory> dma,
                 final PluginRegistry.Entry<RoutingAlgorithm> routing, final PluginRegistry.Entry<TraceStore> store) {
             this.settings = settings;
             this.config = config;
             this.session = session;
-            this.strategy = strategy;
             this.counters = counters;
             this.routeCount = routeCount;
             this.nic = nic;
@@ -434,13 +553,23 @@ public final class RouterEngine implements EngineControl {
             return error == null ? EngineState.FINISHED : EngineState.FAILED;
         }
 
+        /** What the configuration asks for ({@code kind} = dma or routing). */
+        String wanted(final String kind) {
+            return baseConfiguration.getOrDefault(kind, "dma".equals(kind) ? RunSettings.DEFAULT_DMA
+                    : RunSettings.DEFAULT_ROUTING);
+        }
+
+        String active(final String kind) {
+            return "dma".equals(kind) ? dma.name() : routing.name();
+        }
+
         /** The forwarding thread's body: open the trace (its appender belongs to this thread), forward, close. */
         void execute() {
             try {
                 try {
                     if (store != null) {
                         trace = store.service().openSink(settings.traceDir(), settings.traceLevel(), header);
-                        loop.trace(trace);
+                        loop.trace(trace, Integer.parseInt(header.getOrDefault("run.snap", "0")));
                     }
                 } catch (Exception | Error e) {
                     error = "trace.dir=" + settings.traceDir() + ": " + e.getMessage();
@@ -456,7 +585,7 @@ public final class RouterEngine implements EngineControl {
                     error = "forwarding failed: " + t;
                     LOG.error("forwarding thread failed", t);
                 }
-                finalOutstanding = strategy.buffersOutstanding();
+                finalOutstanding = outstanding();
                 finalLiveMappings = session.platform().liveMappings();
                 done = true;
                 try {
@@ -470,7 +599,273 @@ public final class RouterEngine implements EngineControl {
                 }
             } finally {
                 done = true;
+                control.shutdownNow();
                 finished.countDown();
+            }
+        }
+
+        private long outstanding() {
+            final ForwardingLoop l = loop;
+            try {
+                return l.activeStrategy().buffersOutstanding() + l.retiredOutstanding();
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+
+        // ---- swaps (control plane)
+
+        /** Performs a swap now, on the calling thread; see {@link EngineControl#swap}. */
+        SwapRecord swap(final String what, final String value, final String trigger) throws Exception {
+            synchronized (this) {
+                if (state() != EngineState.RUNNING) {
+                    throw new IllegalStateException("no run in progress: swaps apply to a running router");
+                }
+                final SwapRecord record = switch (what) {
+                    case "dma" -> swapDma(value, trigger);
+                    case "routing" -> swapRouting(value, trigger, "");
+                    case "routes" -> swapRoutes(value, trigger);
+                    case "profile" -> swapProfile(value, trigger);
+                    default -> throw new IllegalArgumentException("cannot swap '" + what
+                            + "' (swappable: dma, routing, routes, profile)");
+                };
+                swaps.add(record);
+                if (record.ok()) {
+                    LOG.info("swapped {}: {} -> {} ({}), pause {} us, lost {}", what, record.from(), record.to(),
+                            trigger, record.pauseNanos() / 1000, record.packetsLost());
+                } else {
+                    LOG.warn("swap of {} to {} ({}) refused; {} keeps running: {}", what, value, trigger,
+                            record.from(), record.message());
+                }
+                return record;
+            }
+        }
+
+        /** Queues a swap on this run's control thread (configuration edits, bundle events). */
+        void submit(final String what, final String value, final String trigger) {
+            try {
+                control.execute(() -> swapQuietly(what, value, trigger));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("run ended; swap of {} to {} dropped", what, value);
+            }
+        }
+
+        /** Queues a swap of {@code kind} away from {@code failed} to the configured default (or any other). */
+        void submitFallback(final String kind, final String failed, final String trigger) {
+            final String fallback = fallbackName(kind, failed);
+            if (fallback == null) {
+                LOG.error("{}={} went away and no other {} plug-in is registered; it stays in use until the run "
+                        + "ends", kind, failed, kind);
+                return;
+            }
+            submit(kind, fallback, trigger);
+        }
+
+        private void swapQuietly(final String what, final String value, final String trigger) {
+            try {
+                swap(what, value, trigger);
+            } catch (Exception e) {
+                if (state() == EngineState.RUNNING) {
+                    final String from = "dma".equals(what) ? dma.name() : "routing".equals(what) ? routing.name()
+                            : config.getOrDefault(what, "-");
+                    final SwapRecord refused = new SwapRecord(loop.sinceStartNanos(), loop.modeledNanos(), what,
+                            from, value, trigger, 0, 0, false, String.valueOf(e.getMessage()));
+                    swaps.add(refused);
+                    LOG.warn("swap of {} to {} ({}) refused: {}", what, value, trigger, e.getMessage());
+                }
+            }
+        }
+
+        /** Schedules the entries of {@code schedule} relative to now (forwarding has just started). */
+        void schedule(final SwapSchedule schedule) {
+            for (final SwapSchedule.Entry e : schedule.entries()) {
+                control.schedule(() -> swapQuietly(e.key(), e.value(), "schedule"), e.atNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+            if (!schedule.entries().isEmpty()) {
+                LOG.info("{} swaps scheduled from {}", schedule.entries().size(), schedule.file());
+            }
+        }
+
+        private SwapRecord swapDma(final String name, final String trigger) throws Exception {
+            refuseQuarantined("dma", name);
+            final PluginRegistry.Entry<DmaStrategyFactory> entry = select(strategies, name);
+            final String from = dma.name();
+            final Map<String, String> next = new TreeMap<>(config);
+            next.put(ConfigKeys.DMA, name);
+            final DmaStrategy strategy;
+            try {
+                strategy = entry.service().create(Map.copyOf(next));
+            } catch (RuntimeException | LinkageError e) {
+                return traced(refusal("dma", from, name, trigger, name + " could not be created: " + e));
+            }
+            final SwapRecord record = await(SwapRequest.dma(from, name, trigger, strategy, trace));
+            if (record.ok()) {
+                dma = entry;
+                config = Map.copyOf(next);
+            }
+            return record;
+        }
+
+        private SwapRecord swapRouting(final String name, final String trigger, final String note) throws Exception {
+            refuseQuarantined("routing", name);
+            final PluginRegistry.Entry<RoutingAlgorithm> entry = select(algorithms, name);
+            final String from = routing.name();
+            final RoutingState currentState = loop.routing();
+            final long begin = System.nanoTime();
+            final RouteTable table;
+            try {
+                table = entry.service().build(currentState.routes());
+            } catch (RuntimeException | LinkageError e) {
+                return traced(refusal("routing", from, name, trigger, note + name + " failed to build: " + e));
+            }
+            final long built = System.nanoTime();
+            final RoutingState previous = loop.publish(new RoutingState(table, currentState.hops(),
+                    currentState.routes()));
+            loop.awaitGracePeriod();
+            closeQuietly(previous.table());
+            routing = entry;
+            final Map<String, String> next = new TreeMap<>(config);
+            next.put(ConfigKeys.ROUTING, name);
+            config = Map.copyOf(next);
+            return traced(new SwapRecord(loop.sinceStartNanos(), loop.modeledNanos(), "routing", from, name, trigger,
+                    0, 0, true, note + "table built off the data path in " + (built - begin) / 1000 + " us"));
+        }
+
+        private SwapRecord swapRoutes(final String file, final String trigger) throws Exception {
+            final String from = config.getOrDefault(ConfigKeys.ROUTES, "(connected only)");
+            final RouteUpdateResult result;
+            try {
+                result = replaceRoutesOf(this, Path.of(file));
+            } catch (Exception e) {
+                return traced(refusal("routes", from, file, trigger, e.getMessage()));
+            }
+            final Map<String, String> next = new TreeMap<>(config);
+            next.put(ConfigKeys.ROUTES, file);
+            config = Map.copyOf(next);
+            return traced(new SwapRecord(loop.sinceStartNanos(), loop.modeledNanos(), "routes", from, file, trigger,
+                    0, 0, true, result.routes() + " routes, built in " + result.buildNanos() / 1000 + " us"));
+        }
+
+        private SwapRecord swapProfile(final String profile, final String trigger) throws Exception {
+            final String from = session.platform().name();
+            if (!session.canChangePlatform(ConfigKeys.PROFILE)) {
+                throw new IllegalArgumentException("nic=" + nic.name() + " cannot change its profile while running");
+            }
+            final Map<String, String> next = new TreeMap<>(config);
+            next.put(ConfigKeys.PROFILE, profile);
+            final DmaStrategy strategy = dma.service().create(Map.copyOf(next));
+            final SwapRecord record = await(SwapRequest.platform(ConfigKeys.PROFILE, from, profile, trigger,
+                    strategy, trace));
+            if (record.ok()) {
+                config = Map.copyOf(next);
+            }
+            return record;
+        }
+
+        private SwapRecord refusal(final String what, final String from, final String to, final String trigger,
+                final String why) {
+            return new SwapRecord(loop.sinceStartNanos(), loop.modeledNanos(), what, from, to, trigger, 0, 0, false,
+                    why);
+        }
+
+        /** Has the forwarding thread write {@code record} to the trace (its appender belongs to that thread). */
+        private SwapRecord traced(final SwapRecord record) throws Exception {
+            await(SwapRequest.record(record, trace));
+            return record;
+        }
+
+        private SwapRecord await(final SwapRequest request) throws Exception {
+            loop.request(request);
+            try {
+                return request.result().get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("the forwarding thread did not reach a burst boundary in 30 s");
+            }
+        }
+
+        private String fallbackName(final String kind, final String failed) {
+            final PluginRegistry<?> registry = "dma".equals(kind) ? strategies : algorithms;
+            final List<String> candidates = new ArrayList<>();
+            candidates.add(wanted(kind));
+            candidates.add("dma".equals(kind) ? RunSettings.DEFAULT_DMA : RunSettings.DEFAULT_ROUTING);
+            candidates.addAll(registry.names());
+            for (final String c : candidates) {
+                if (!c.equals(failed) && registry.get(c) != null && !quarantine.containsKey(kind + ":" + c)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        // ---- LoopListener (forwarding thread)
+
+        @Override
+        public DmaStrategy fallbackStrategy(final String failed) {
+            final String name = fallbackName("dma", failed);
+            final PluginRegistry.Entry<DmaStrategyFactory> entry = name == null ? null : strategies.get(name);
+            if (entry == null) {
+                return null;
+            }
+            try {
+                final Map<String, String> next = new TreeMap<>(config);
+                next.put(ConfigKeys.DMA, name);
+                final DmaStrategy s = entry.service().create(Map.copyOf(next));
+                pendingFallback = entry;
+                return s;
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("fallback DMA strategy {} could not be created", name, e);
+                return null;
+            }
+        }
+
+        @Override
+        public void quarantined(final String what, final String name, final Throwable cause,
+                final String replacement) {
+            final PluginRegistry.Entry<DmaStrategyFactory> failedEntry = dma;
+            final String bundle = failedEntry.name().equals(name) ? failedEntry.bundle() + " " + failedEntry.version()
+                    : "?";
+            quarantine.put(what + ":" + name, "bundle " + bundle + ": " + cause);
+            if (replacement != null && pendingFallback != null) {
+                dma = pendingFallback;
+                final Map<String, String> next = new TreeMap<>(config);
+                next.put(ConfigKeys.DMA, replacement);
+                config = Map.copyOf(next);
+            }
+            final String message = "quarantined " + what + "=" + name + " (bundle " + bundle + ") after " + cause;
+            final SwapRecord record = new SwapRecord(loop.sinceStartNanos(), loop.modeledNanos(), what, name,
+                    replacement == null ? "-" : replacement, "quarantine", 0, 0, replacement != null, message);
+            trace.swap(record.wallNanos(), record.modeledNanos(), what, name, record.to(), 0, 0,
+                    (replacement != null ? "ok: " : "failed: ") + message);
+            swaps.add(record);
+            LOG.error("{}; {} took over", message, replacement == null ? "nothing" : replacement, cause);
+        }
+
+        @Override
+        public void routingFailed(final RoutingState state, final Throwable cause) {
+            final PluginRegistry.Entry<RoutingAlgorithm> failedEntry = routing;
+            final String name = failedEntry.name();
+            final String message = "quarantined routing=" + name + " (bundle " + failedEntry.bundle() + " "
+                    + failedEntry.version() + ") after " + cause;
+            quarantine.put("routing:" + name, "bundle " + failedEntry.bundle() + ": " + cause);
+            LOG.error(message, cause);
+            final String fallback = fallbackName("routing", name);
+            if (fallback == null) {
+                LOG.error("no other routing algorithm is registered: packets are dropped as plugin-error");
+                return;
+            }
+            try {
+                control.execute(() -> {
+                    try {
+                        synchronized (this) {
+                            swaps.add(swapRouting(fallback, "quarantine", message + "; "));
+                        }
+                    } catch (Exception e) {
+                        LOG.error("fallback routing algorithm {} failed too", fallback, e);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("run ended before the routing fallback");
             }
         }
 
@@ -489,7 +884,7 @@ public final class RouterEngine implements EngineControl {
             loop.awaitGracePeriod();
             final long published = System.nanoTime();
             if (previous.table() != table) {
-                previous.table().close();
+                closeQuietly(previous.table());
             }
             LOG.info("routes updated: +{} ~{} -{} ({} ignored), {} routes, build {} us, grace {} us", counts[0],
                     counts[1], counts[2], counts[3], next.size(), (built - buildStart) / 1000,
@@ -510,8 +905,17 @@ public final class RouterEngine implements EngineControl {
                     counters.get(RouterCounter.BYTES_RX), counters.get(RouterCounter.BYTES_TX), counters.drops(),
                     session.platform().counters().snapshot(), ports, l == null ? 0 : l.wallNanos(),
                     session.modeledNanos(), l == null ? routeCount : l.routing().routes().size(),
-                    finishedRun ? finalOutstanding : strategy.buffersOutstanding(),
-                    finishedRun ? finalLiveMappings : -1, session.packetsOffered(), error, trace.writtenRecords());
+                    finishedRun ? finalOutstanding : l == null ? 0 : outstanding(),
+                    finishedRun ? finalLiveMappings : -1, session.packetsOffered(), error, trace.writtenRecords(),
+                    List.copyOf(swaps), platformName());
+        }
+
+        private String platformName() {
+            try {
+                return session.platform().name();
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         private static Map<String, String> summary(final RouterStatus s) {
@@ -525,10 +929,19 @@ public final class RouterEngine implements EngineControl {
             m.put("buffers_outstanding", Long.toString(s.buffersOutstanding()));
             m.put("live_mappings", Long.toString(s.liveMappings()));
             m.put("packets_offered", Long.toString(s.packetsOffered()));
+            m.put("swaps", Integer.toString(s.swaps().size()));
             if (s.error() != null) {
                 m.put("error", s.error());
             }
             return m;
+        }
+    }
+
+    private static void closeQuietly(final RouteTable table) {
+        try {
+            table.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing a replaced route table failed", e);
         }
     }
 }

@@ -1,0 +1,22 @@
+package org.routerlab.api.engine;
+
+/**
+ * One hot swap of a running router: what changed, from what to what, and what it cost the data path.
+ *
+ * @param wallNanos wall nanoseconds since the run started when the swap took effect (or was refused)
+ * @param modeledNanos modeled nanoseconds at that moment (0 when the backend has no modeled clock)
+ * @param what what changed: {@code dma}, {@code routing}, {@code routes} or {@code profile}
+ * @param from the name (or route file) in use before
+ * @param to the name (or route file) requested
+ * @param trigger who asked: {@code command}, {@code config}, {@code schedule}, {@code bundle} (a plug-in bundle
+ *        stopped, was uninstalled or started) or {@code quarantine} (a plug-in misbehaved on the data path)
+ * @param pauseNanos wall nanoseconds the forwarding thread spent on the swap instead of forwarding (0 for swaps
+ *        built and published off the data path, such as routing tables)
+ * @param packetsLost packets lost because of the swap: frames the swap itself dropped plus receive misses during
+ *        the swap beyond the rate at which the NIC missed frames before it (0 when it worked as designed)
+ * @param ok whether the new plug-in took over; when false the old one kept forwarding
+ * @param message why it failed (the plug-in's exception), or a note; never null
+ */
+public record SwapRecord(long wallNanos, long modeledNanos, String what, String from, String to, String trigger,
+        long pauseNanos, long packetsLost, boolean ok, String message) {
+}

@@ -1,0 +1,110 @@
+package org.routerlab.core.internal;
+
+import java.util.concurrent.CompletableFuture;
+import org.routerlab.api.dma.DmaStrategy;
+import org.routerlab.api.engine.SwapRecord;
+import org.routerlab.api.trace.TraceSink;
+
+/**
+ * A swap handed from the control plane to the forwarding thread, which performs it at a burst boundary and completes
+ * {@link #result()} with the record (also written to the trace, whose appender belongs to that thread).
+ */
+final class SwapRequest {
+    enum Kind {
+        /** Replace the DMA strategy by {@link #strategy()} (attached by the forwarding thread). */
+        DMA,
+        /** Change platform setting {@link #key()} to {@link #value()}, then attach {@link #strategy()}. */
+        PLATFORM,
+        /** Nothing to do on the data path (a routing swap published off it): just trace the record. */
+        RECORD
+    }
+
+    private final Kind kind;
+    private final String what;
+    private final String from;
+    private final String to;
+    private final String trigger;
+    private final DmaStrategy strategy;
+    private final String key;
+    private final String value;
+    private final TraceSink trace;
+    private final SwapRecord record;
+    private final CompletableFuture<SwapRecord> result = new CompletableFuture<>();
+    private long pauseNanos;
+    private long wallNanos;
+    private long modeledNanos;
+
+    private SwapRequest(final Kind kind, final String what, final String from, final String to, final String trigger,
+            final DmaStrategy strategy, final String key, final String value, final TraceSink trace,
+            final SwapRecord record) {
+        this.kind = kind;
+        this.what = what;
+        this.from = from;
+        this.to = to;
+        this.trigger = trigger;
+        this.strategy = strategy;
+        this.key = key;
+        this.value = value;
+        this.trace = trace;
+        this.record = record;
+    }
+
+    static SwapRequest dma(final String from, final String to, final String trigger, final DmaStrategy next,
+            final TraceSink trace) {
+        return new SwapRequest(Kind.DMA, "dma", from, to, trigger, next, null, null, trace, null);
+    }
+
+    static SwapRequest platform(final String key, final String from, final String to, final String trigger,
+            final DmaStrategy next, final TraceSink trace) {
+        return new SwapRequest(Kind.PLATFORM, key, from, to, trigger, next, key, to, trace, null);
+    }
+
+    static SwapRequest record(final SwapRecord record, final TraceSink trace) {
+        return new SwapRequest(Kind.RECORD, record.what(), record.from(), record.to(), record.trigger(), null, null,
+                null, trace, record);
+    }
+
+    Kind kind() { return kind; }
+    DmaStrategy strategy() { return strategy; }
+    String key() { return key; }
+    String value() { return value; }
+    CompletableFuture<SwapRecord> result() { return result; }
+
+    /** The data path resumed after {@code nanos} of swap work (loss is known one cycle later). */
+    void pause(final long nanos) {
+        this.pauseNanos = nanos;
+    }
+
+    void succeed(final ForwardingLoop loop, final long packetsLost) {
+        finish(loop, packetsLost, true, "");
+    }
+
+    void refuse(final ForwardingLoop loop, final String why) {
+        finish(loop, 0, false, why);
+    }
+
+    void fail(final ForwardingLoop loop, final Throwable cause, final long pause) {
+        this.pauseNanos = pause;
+        finish(loop, 0, false, to + " failed to start: " + cause);
+    }
+
+    /** For {@link Kind#RECORD}: write the record that was built on the control plane. */
+    void traceRecord() {
+        trace.swap(record.wallNanos(), record.modeledNanos(), record.what(), record.from(), record.to(),
+                record.pauseNanos(), record.packetsLost(), record.ok() ? "ok" : "failed: " + record.message());
+        result.complete(record);
+    }
+
+    private void finish(final ForwardingLoop loop, final long lost, final boolean ok, final String message) {
+        wallNanos = loop.sinceStartNanos();
+        modeledNanos = loop.modeledNanos();
+        final SwapRecord r = new SwapRecord(wallNanos, modeledNanos, what, from, to, trigger, pauseNanos, lost, ok,
+                message);
+        try {
+            trace.swap(r.wallNanos(), r.modeledNanos(), what, from, to, pauseNanos, lost,
+                    ok ? "ok" : "failed: " + message);
+        } finally {
+            result.complete(r);
+        }
+    }
+}
