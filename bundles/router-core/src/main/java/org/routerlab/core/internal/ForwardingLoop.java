@@ -714,6 +714,7 @@ final class ForwardingLoop {
             blame = BLAME_ENGINE;
         }
         handOver(slot, next);
+        request.activated();
         startSettling(request, System.nanoTime() - begin);
     }
 
@@ -837,6 +838,7 @@ final class ForwardingLoop {
         if (failure != null) {
             request.refuse(this, failure);
         } else {
+            request.activated();
             startSettling(request, System.nanoTime() - begin);
         }
     }

@@ -699,12 +699,11 @@ public final class RouterEngine implements EngineControl {
             } catch (RuntimeException | LinkageError e) {
                 return traced(refusal("dma", from, name, trigger, name + " could not be created: " + e));
             }
-            final SwapRecord record = await(SwapRequest.dma(from, name, trigger, strategy, trace));
-            if (record.ok()) {
+            // Recorded as active by the forwarding thread when it takes over, so that a quarantine right after wins.
+            return await(SwapRequest.dma(from, name, trigger, strategy, trace).onActive(() -> {
                 dma = entry;
                 config = Map.copyOf(next);
-            }
-            return record;
+            }));
         }
 
         private SwapRecord swapRouting(final String name, final String trigger, final String note) throws Exception {
@@ -720,11 +719,11 @@ public final class RouterEngine implements EngineControl {
                 return traced(refusal("routing", from, name, trigger, note + name + " failed to build: " + e));
             }
             final long built = System.nanoTime();
+            routing = entry; // before publishing: a failure of the new table must blame the new algorithm
             final RoutingState previous = loop.publish(new RoutingState(table, currentState.hops(),
                     currentState.routes()));
             loop.awaitGracePeriod();
             closeQuietly(previous.table());
-            routing = entry;
             final Map<String, String> next = new TreeMap<>(config);
             next.put(ConfigKeys.ROUTING, name);
             config = Map.copyOf(next);
@@ -755,12 +754,8 @@ public final class RouterEngine implements EngineControl {
             final Map<String, String> next = new TreeMap<>(config);
             next.put(ConfigKeys.PROFILE, profile);
             final DmaStrategy strategy = dma.service().create(Map.copyOf(next));
-            final SwapRecord record = await(SwapRequest.platform(ConfigKeys.PROFILE, from, profile, trigger,
-                    strategy, trace));
-            if (record.ok()) {
-                config = Map.copyOf(next);
-            }
-            return record;
+            return await(SwapRequest.platform(ConfigKeys.PROFILE, from, profile, trigger, strategy, trace)
+                    .onActive(() -> config = Map.copyOf(next)));
         }
 
         private SwapRecord refusal(final String what, final String from, final String to, final String trigger,

@@ -30,6 +30,7 @@ final class SwapRequest {
     private final TraceSink trace;
     private final SwapRecord record;
     private final CompletableFuture<SwapRecord> result = new CompletableFuture<>();
+    private Runnable onActive = () -> { };
     private long pauseNanos;
     private long wallNanos;
     private long modeledNanos;
@@ -62,6 +63,17 @@ final class SwapRequest {
     static SwapRequest record(final SwapRecord record, final TraceSink trace) {
         return new SwapRequest(Kind.RECORD, record.what(), record.from(), record.to(), record.trigger(), null, null,
                 null, trace, record);
+    }
+
+    /** Runs {@code action} on the forwarding thread the moment the new strategy becomes active. */
+    SwapRequest onActive(final Runnable action) {
+        this.onActive = action;
+        return this;
+    }
+
+    /** The new strategy is active now (forwarding thread). */
+    void activated() {
+        onActive.run();
     }
 
     Kind kind() { return kind; }
