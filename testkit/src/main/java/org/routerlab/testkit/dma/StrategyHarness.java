@@ -18,9 +18,10 @@ import org.routerlab.nic.emulated.internal.EmulatedNicBackend;
 /**
  * Drives a DMA strategy through the engine's hook sequence on the emulated NIC backend, with scripted drops, egress
  * stalls and full tx rings, and checks buffer ownership at every step: a buffer the device hands over must not be
- * held by the forwarder or in flight already (no buffer in two places), every packet ends transmitted or released,
- * the device never faults, and after detach nothing is allocated or mapped. A violation throws
- * {@link AssertionError} naming the buffer and the cycle.
+ * held by the forwarder or in flight already (no buffer in two places; a strategy that copies a frame into an
+ * egress buffer in {@code prepareTransmit} swaps the slot's buffer, and the harness follows), every packet ends
+ * transmitted or released, the device never faults, and after detach nothing is allocated or mapped. A violation
+ * throws {@link AssertionError} naming the buffer and the cycle.
  */
 public final class StrategyHarness {
     /** What a run did, for expectations on top of the invariants. */
@@ -72,6 +73,7 @@ public final class StrategyHarness {
         final PacketBatch dropped = new PacketBatch(s.burst());
         final PacketBatch unsent = new PacketBatch(s.burst());
         final PacketBatch done = new PacketBatch(Math.max(s.txRing(), 64));
+        final int[] before = new int[s.burst()];
         long received = 0;
         long transmitted = 0;
         long released = 0;
@@ -109,7 +111,21 @@ public final class StrategyHarness {
                     held.clear(dropped.buffer(i));
                 }
                 released += dropped.size();
+                for (int i = 0; i < out.size(); i++) {
+                    before[i] = out.buffer(i);
+                }
                 strategy.prepareTransmit(egress, out);
+                for (int i = 0; i < out.size(); i++) {
+                    // A strategy may copy the frame into an egress buffer and put that buffer in the slot; the
+                    // received buffer is then its own again, and the new one must be nobody else's.
+                    final int b = out.buffer(i);
+                    if (b != before[i]) {
+                        check(!held.get(b) && !inFlight.get(b), "cycle " + cycle + ": prepareTransmit put buffer "
+                                + b + " in a slot while " + (held.get(b) ? "the forwarder holds it" : "it is in flight"));
+                        held.clear(before[i]);
+                        held.set(b);
+                    }
+                }
                 unsent.clear();
                 int kept = 0;
                 for (int i = 0; i < out.size(); i++) {
