@@ -15,9 +15,9 @@ import org.routerlab.api.nic.PortSpec;
  *   nic.xdp.mode     auto | skb | drv         auto: skb on virtual interfaces (veth), else drv, falling back to skb
  *   nic.zerocopy     auto | on | off          auto: zero-copy where the driver offers it, else copy mode
  *   nic.queue        0                        the rx/tx queue the socket binds to
- *   nic.rx.ring      1024                     rx descriptors per port (the fill ring is twice as deep)
+ *   nic.rx.ring      4096                     rx descriptors per port (the fill ring is twice as deep)
  *   nic.tx.ring      2048                     tx descriptors per port (the completion ring is twice as deep)
- *   nic.frames       4096                     UMEM frames (2 KiB) per port
+ *   nic.frames       2 rx + own + 512         UMEM frames (2 KiB) per port: 8960 (17.5 MiB) by default
  *   nic.own.frames   256                      frames each port keeps for ARP, ICMP and held packets
  *   nic.tx.budget    256                      XDP_MAX_TX_SKB_BUDGET (Linux 6.17+; 0 leaves the kernel's 32)
  *   nic.arp.reachable 30                     seconds a neighbour entry stays valid after an ARP from it
@@ -52,10 +52,11 @@ record AfXdpConfig(List<PortSpec> ports, boolean sharedUmem, String xdpMode, Xsk
             case "off" -> XskSocket.CopyMode.COPY;
             default -> XskSocket.CopyMode.AUTO;
         };
-        final int rxRing = powerOfTwo(config, "nic.rx.ring", 1024, 64, 8192);
+        final int rxRing = powerOfTwo(config, "nic.rx.ring", 4096, 64, 16384);
         final int txRing = powerOfTwo(config, "nic.tx.ring", 2048, 64, 8192);
-        final int frames = ConfigValues.intValue(config, "nic.frames", 4096, 256, 1 << 20);
         final int own = ConfigValues.intValue(config, "nic.own.frames", 256, 16, 4096);
+        // Enough for premapped-reuse's two rings of rx.ring buffers, the port's own frames and some slack.
+        final int frames = ConfigValues.intValue(config, "nic.frames", 2 * rxRing + own + 512, 256, 1 << 20);
         if (frames % 2 != 0) {
             throw new IllegalArgumentException("nic.frames=" + frames + " must be even (UMEM regions are page aligned)");
         }

@@ -25,6 +25,7 @@ import org.routerlab.api.packet.PacketBatch;
  * never sees them. Single-threaded: the forwarding thread (see {@link NicPort}).
  */
 final class AfXdpPort implements NicPort, ControlPlane.Sender {
+    private static final boolean DEBUG = Boolean.getBoolean("afxdp.debug");
     private static final long TICK_NANOS = 2_000_000L;
     private static final long STATS_NANOS = 100_000_000L;
     private static final int FRAME_MASK = AfXdpPlatform.FRAME_SIZE - 1;
@@ -155,6 +156,11 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
         if (now >= nextStats) {
             nextStats = now + STATS_NANOS;
             readStatistics();
+            if (DEBUG) {
+                System.err.println("DBG " + info.name() + " held=" + held + " fillProd=" + fill.producer()
+                        + " fillCons=" + fill.consumerNow() + " rxCons=" + rx.consumer() + " txInFlight=" + txInFlight
+                        + " missed=" + counters.get(PortCounter.RX_MISSED) + " rx=" + counters.get(PortCounter.RX_PACKETS));
+            }
         }
     }
 
