@@ -321,6 +321,11 @@ public final class Main implements Callable<Integer> {
                 + "to stderr.")
         boolean json;
 
+        @Option(names = "--schedule", paramLabel = "FILE",
+                description = "Hot-swap scenario: one 'AT_SECONDS KEY=VALUE' per line, KEY one of dma, routing, "
+                        + "routes, profile (e.g. '2.0 dma=premapped-reuse'); = --set schedule=FILE.")
+        Path schedule;
+
         RunCommand(final Session session, final Supplier<Path> home) {
             super(session, home);
         }
@@ -339,7 +344,14 @@ public final class Main implements Callable<Integer> {
             if (trace != null && Files.exists(trace) && !Files.isDirectory(trace)) {
                 throw usage("--trace " + trace + ": not a directory");
             }
+            if (schedule != null && !Files.isRegularFile(schedule)) {
+                throw usage("--schedule " + schedule + ": no such file");
+            }
             final Map<String, String> overrides = overrides();
+            if (schedule != null) {
+                putOption(overrides, "--schedule", ConfigKeys.SCHEDULE,
+                        schedule.toAbsolutePath().normalize().toString());
+            }
             if (seed != null) {
                 putOption(overrides, "--seed", ConfigKeys.SEED, Long.toString(seed));
             }

@@ -104,6 +104,14 @@ final class FakeEngine implements EngineControl {
     }
 
     @Override
+    public org.routerlab.api.engine.SwapRecord swap(final String what, final String value) {
+        if (state() != EngineState.RUNNING) {
+            throw new IllegalStateException("no run in progress: swaps apply to a running router");
+        }
+        return new org.routerlab.api.engine.SwapRecord(0, 0, what, "?", value, "command", 0, 0, true, "");
+    }
+
+    @Override
     public RouteUpdateResult replaceRoutes(final Path file) throws RouteFileException {
         if (!running) {
             throw new IllegalStateException("no run in progress: route updates apply to a running router");
