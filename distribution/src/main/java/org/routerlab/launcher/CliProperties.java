@@ -8,7 +8,8 @@ package org.routerlab.launcher;
  */
 public final class CliProperties {
     /**
-     * {@code run}, {@code plugins}, {@code lookup}, {@code routes-stats} or {@code bench}; absent for {@code shell}, where the driver
+     * {@code run}, {@code plugins}, {@code lookup}, {@code routes-stats}, {@code bench}, {@code replay} or
+     * {@code diff}; absent for {@code shell}, where the driver
      * stays inactive.
      */
     public static final String COMMAND = "routerlab.cli.command";
@@ -24,6 +25,11 @@ public final class CliProperties {
     public static final String TIMING = "routerlab.cli.timing";
     /** Prefix of the {@code bench} options: strategies, sizes, profiles (comma lists), report (an HTML file), nic. */
     public static final String BENCH_PREFIX = "routerlab.cli.bench.";
+    /**
+     * Prefix of the {@code replay} and {@code diff} options: dir, dir2, report, pcap, pcap.dropped, csv, whatif
+     * ({@code KEY=VALUE} lines separated by {@code '\n'}), whatif.trace.
+     */
+    public static final String REPLAY_PREFIX = "routerlab.cli.replay.";
     /** Service property ({@code true}) of the {@code java.util.function.IntConsumer} that receives the exit code. */
     public static final String EXIT = "routerlab.cli.exit";
     /** Service property ({@code true}) of the {@code java.io.PrintStream} that is the command's standard output. */

@@ -76,6 +76,8 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("plugins", new PluginsCommand(session, home));
         cl.addSubcommand("lookup", new LookupCommand(session, home));
         cl.addSubcommand("bench", new BenchCommand(session, home));
+        cl.addSubcommand("replay", new ReplayCommand(session, home));
+        cl.addSubcommand("diff", new DiffCommand(session, home));
         final CommandLine routes = new CommandLine(new RoutesCommand());
         routes.addSubcommand("stats", new StatsCommand(session, home));
         cl.addSubcommand("routes", routes);
@@ -317,6 +319,10 @@ public final class Main implements Callable<Integer> {
                 description = "Write a trace to DIR (= --set trace.dir=<absolute DIR>).")
         Path trace;
 
+        @Option(names = "--trace-level", paramLabel = "LEVEL",
+                description = "off, summary, burst (default) or packet (= --set trace.level=LEVEL).")
+        String traceLevel;
+
         @Option(names = "--json", description = "Print the summary as one JSON object on stdout; status lines go "
                 + "to stderr.")
         boolean json;
@@ -357,6 +363,12 @@ public final class Main implements Callable<Integer> {
             }
             if (trace != null) {
                 putOption(overrides, "--trace", ConfigKeys.TRACE_DIR, trace.toAbsolutePath().normalize().toString());
+            }
+            if (traceLevel != null) {
+                if (!List.of("off", "summary", "burst", "packet").contains(traceLevel)) {
+                    throw usage("--trace-level must be off, summary, burst or packet, got " + traceLevel);
+                }
+                putOption(overrides, "--trace-level", ConfigKeys.TRACE_LEVEL, traceLevel);
             }
             if (packets != null) {
                 putOption(overrides, "--packets", ConfigKeys.TRAFFIC_PACKETS, Long.toString(packets));
@@ -603,6 +615,126 @@ public final class Main implements Callable<Integer> {
                 properties.put(CliProperties.BENCH_PREFIX + name,
                         String.join(",", values.stream().map(String::valueOf).toList()));
             }
+        }
+    }
+
+    // ---- replay, diff ----------------------------------------------------------------------------------------------
+
+    @Command(name = "replay", description = {
+        "Analyse a trace: packets, drops by reason, hypercalls and bounces per packet, wall and modeled Mpps over "
+                + "time, latency percentiles, ring occupancy, swaps; says when the run was cut short.",
+        "--what-if KEY=VALUE re-drives the recorded arrivals (same frames, same modeled timing; needs a trace at "
+                + "--trace-level packet) through nic=ixgbevf with the change, records a new trace and compares."},
+            mixinStandardHelpOptions = true)
+    static final class ReplayCommand extends Boot {
+        @Parameters(paramLabel = "DIR", description = "The trace directory (router run --trace DIR).")
+        Path dir;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
+        Path report;
+
+        @Option(names = "--pcap", paramLabel = "FILE",
+                description = "Export the forwarded packets (as received, modeled arrival time stamps) as pcap.")
+        Path pcap;
+
+        @Option(names = "--pcap-dropped", description = "With --pcap: export the dropped packets instead.")
+        boolean pcapDropped;
+
+        @Option(names = "--csv", paramLabel = "DIR",
+                description = "Export timeline.csv, bursts.csv, packets.csv and swaps.csv into DIR.")
+        Path csv;
+
+        @Option(names = "--what-if", paramLabel = "KEY=VALUE",
+                description = "Re-drive the recorded arrivals with this setting changed (dma=, routing=, profile=, "
+                        + "cost.*, ...); repeatable.")
+        List<String> whatIf = new ArrayList<>();
+
+        @Option(names = "--what-if-trace", paramLabel = "DIR",
+                description = "Where the what-if run's trace goes (default: DIR-whatif next to DIR).")
+        Path whatIfTrace;
+
+        ReplayCommand(final Session session, final Supplier<Path> home) {
+            super(session, home);
+        }
+
+        @Override
+        public Integer call() throws LaunchException {
+            final Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(CliProperties.COMMAND, "replay");
+            properties.put(CliProperties.JSON, Boolean.toString(json));
+            properties.put(CliProperties.REPLAY_PREFIX + "dir", dir.toAbsolutePath().normalize().toString());
+            putPath(properties, "report", report);
+            putPath(properties, "pcap", pcap);
+            putPath(properties, "csv", csv);
+            putPath(properties, "whatif.trace", whatIfTrace);
+            if (pcapDropped) {
+                if (pcap == null) {
+                    throw usage("--pcap-dropped needs --pcap FILE");
+                }
+                properties.put(CliProperties.REPLAY_PREFIX + "pcap.dropped", "true");
+            }
+            final StringBuilder changes = new StringBuilder();
+            for (final String w : whatIf) {
+                final int eq = w.indexOf('=');
+                if (eq <= 0 || !ConfigKeys.isValid(w.substring(0, eq).trim())) {
+                    throw usage("--what-if expects KEY=VALUE with a configuration key, got '" + w + "'");
+                }
+                if (w.indexOf('\n') >= 0) {
+                    throw usage("--what-if " + w + ": the value must be one line");
+                }
+                changes.append(w).append('\n');
+            }
+            if (changes.length() > 0) {
+                properties.put(CliProperties.REPLAY_PREFIX + "whatif", changes.toString());
+            }
+            return execute("replay", featuresOr(DEFAULT_FEATURE), properties, json);
+        }
+
+        private void putPath(final Map<String, String> properties, final String name, final Path path) {
+            if (path != null) {
+                final Path parent = path.toAbsolutePath().getParent();
+                if (parent != null && !Files.isDirectory(parent)) {
+                    throw usage("--" + (name.equals("whatif.trace") ? "what-if-trace" : name) + " " + path
+                            + ": no such folder");
+                }
+                properties.put(CliProperties.REPLAY_PREFIX + name, path.toAbsolutePath().normalize().toString());
+            }
+        }
+    }
+
+    @Command(name = "diff", description = "Compare two traces side by side; differences over 5 % are marked.",
+            mixinStandardHelpOptions = true)
+    static final class DiffCommand extends Boot {
+        @Parameters(index = "0", paramLabel = "DIR_A", description = "The first trace.")
+        Path a;
+
+        @Parameters(index = "1", paramLabel = "DIR_B", description = "The second trace.")
+        Path b;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report.")
+        Path report;
+
+        DiffCommand(final Session session, final Supplier<Path> home) {
+            super(session, home);
+        }
+
+        @Override
+        public Integer call() throws LaunchException {
+            final Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(CliProperties.COMMAND, "diff");
+            properties.put(CliProperties.JSON, Boolean.toString(json));
+            properties.put(CliProperties.REPLAY_PREFIX + "dir", a.toAbsolutePath().normalize().toString());
+            properties.put(CliProperties.REPLAY_PREFIX + "dir2", b.toAbsolutePath().normalize().toString());
+            if (report != null) {
+                properties.put(CliProperties.REPLAY_PREFIX + "report", report.toAbsolutePath().normalize().toString());
+            }
+            return execute("diff", featuresOr(DEFAULT_FEATURE), properties, json);
         }
     }
 

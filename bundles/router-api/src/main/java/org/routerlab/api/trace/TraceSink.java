@@ -25,8 +25,42 @@ public interface TraceSink extends AutoCloseable {
     void burst(long wallNanos, long modeledNanos, int port, int received, int transmitted, int dropped);
 
     /**
+     * One received burst with what the rings held and what the platform did since the previous burst record
+     * (schema 2). The default drops the extra fields.
+     *
+     * @param rxRing rx descriptors of the ingress port holding a buffer after the burst ({@code NicPort.rxHeld})
+     * @param txRing tx descriptors of all ports in flight after the burst ({@code NicPort.txInFlight})
+     * @param platformDeltas per {@link org.routerlab.api.platform.PlatformOp#id()}, what the platform counted since
+     *        the previous burst record (maps, unmaps, bounces, hypercalls by type, IOTLB invalidations, DMA faults,
+     *        modeled ns); read during the call only
+     */
+    default void burst(final long wallNanos, final long modeledNanos, final int port, final int received,
+            final int transmitted, final int dropped, final int rxRing, final int txRing,
+            final long[] platformDeltas) {
+        burst(wallNanos, modeledNanos, port, received, transmitted, dropped);
+    }
+
+    /**
+     * The packet records of one burst ({@link TraceLevel#PACKET}): one entry per received packet, read during the
+     * call only. The sink may keep a subset (its filters).
+     */
+    default void packets(final long wallNanos, final long modeledNanos, final PacketRecords records) {
+    }
+
+    /**
+     * Transmissions that completed on {@code port} ({@link TraceLevel#PACKET}), in transmit order.
+     *
+     * @param latencies per completed frame, modeled nanoseconds from the device's DMA of the frame on receive to
+     *        this completion, or -1 where unknown; entries {@code [0, count)}, read during the call only
+     */
+    default void completions(final long wallNanos, final long modeledNanos, final int port, final long[] latencies,
+            final int count) {
+    }
+
+    /**
      * A periodic snapshot of the router counters (see {@link org.routerlab.api.engine.RouterCounter}), indexed by
-     * counter id.
+     * counter id; from schema 2 the platform counters follow, indexed by
+     * {@code RouterCounter.SIZE + PlatformOp.id()}.
      */
     void counters(long wallNanos, long modeledNanos, long[] values);
 

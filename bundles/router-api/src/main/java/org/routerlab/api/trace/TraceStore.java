@@ -12,8 +12,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  */
 @ConsumerType
 public interface TraceStore {
-    /** Version of the record schema this store writes; a reader refuses traces written with another major. */
-    int SCHEMA_VERSION = 1;
+    /**
+     * Version of the record schema the bundled store writes; a reader refuses traces written with another one.
+     * Schema 2 (API 1.2) added ring occupancy and platform deltas to bursts, packet, completion and swap records.
+     */
+    int SCHEMA_VERSION = 2;
 
     String name();
 

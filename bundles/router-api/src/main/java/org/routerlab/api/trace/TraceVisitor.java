@@ -11,6 +11,25 @@ public interface TraceVisitor {
             final int transmitted, final int dropped) {
     }
 
+    /**
+     * A schema-2 burst record ({@code rxRing}, {@code txRing} -1 when absent); {@code platformDeltas} is reused for
+     * the next record. The default passes the schema-1 fields to the other {@code burst}.
+     */
+    default void burst(final long wallNanos, final long modeledNanos, final int port, final int received,
+            final int transmitted, final int dropped, final int rxRing, final int txRing,
+            final long[] platformDeltas) {
+        burst(wallNanos, modeledNanos, port, received, transmitted, dropped);
+    }
+
+    /** The packet records of one burst; {@code records} is reused for the next block, so copy what you keep. */
+    default void packets(final long wallNanos, final long modeledNanos, final PacketRecords records) {
+    }
+
+    /** Completed transmissions of one port; {@code latencies} is reused, so copy what you keep. */
+    default void completions(final long wallNanos, final long modeledNanos, final int port, final long[] latencies,
+            final int count) {
+    }
+
     default void counters(final long wallNanos, final long modeledNanos, final long[] values) {
     }
 

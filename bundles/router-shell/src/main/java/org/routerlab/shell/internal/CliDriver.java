@@ -41,6 +41,14 @@ public final class CliDriver {
     @Reference
     EngineControl engine;
 
+    @Reference
+    PluginCompatibility compatibility;
+
+    /** The trace stores, for {@code replay} and {@code diff} (the one named chronicle, else any). */
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.MULTIPLE,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    volatile java.util.List<org.routerlab.api.trace.TraceStore> traceStores;
+
     private CommandRunner runner;
     private Thread thread;
     private String command;
@@ -52,9 +60,19 @@ public final class CliDriver {
         runner = new CommandRunner(engine, new ServiceAlgorithms(context),
                 Path.of(home == null || home.isBlank() ? "" : home).toAbsolutePath(), System.in, stdout, System.err,
                 () -> countBundles(context, true), () -> countBundles(context, false));
+        runner.refusals(compatibility::refused);
+        runner.traces(new TraceCommands(engine, this::traceStore, stdout, System.err));
         thread = new Thread(() -> exit.accept(executeOrFail(context)), "routerlab-cli");
         thread.start();
         LOG.debug("command driver started");
+    }
+
+    private org.routerlab.api.trace.TraceStore traceStore() {
+        final java.util.List<org.routerlab.api.trace.TraceStore> stores = traceStores;
+        if (stores == null || stores.isEmpty()) {
+            return null;
+        }
+        return stores.stream().filter(s -> "chronicle".equals(s.name())).findFirst().orElse(stores.get(0));
     }
 
     /** The launcher waits for an exit code: it gets one whatever happens. */

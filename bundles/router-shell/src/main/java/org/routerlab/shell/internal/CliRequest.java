@@ -18,6 +18,8 @@ import org.routerlab.api.engine.RunLimits;
  * routerlab.cli.set       configuration overrides for this run, KEY=VALUE lines separated by '\n'
  * routerlab.cli.timing    true for a timing line on stderr after a lookup
  * routerlab.cli.bench.*   bench options: strategies, sizes, profiles (comma lists), report (an HTML file)
+ * routerlab.cli.replay.*  replay and diff options: dir, dir2, report, pcap, pcap.dropped, csv, whatif (KEY=VALUE
+ *                         lines), whatif.trace
  * </pre>
  *
  * @param command run, plugins, lookup or routes-stats
@@ -35,9 +37,15 @@ record CliRequest(String command, RunLimits limits, boolean json, Map<String, St
     static final String LOOKUP = "lookup";
     static final String ROUTES_STATS = "routes-stats";
     static final String BENCH = "bench";
-    static final Set<String> COMMANDS = Set.of(RUN, PLUGINS, LOOKUP, ROUTES_STATS, BENCH);
+    static final String REPLAY = "replay";
+    static final String DIFF = "diff";
+    static final Set<String> COMMANDS = Set.of(RUN, PLUGINS, LOOKUP, ROUTES_STATS, BENCH, REPLAY, DIFF);
     static final String BENCH_PREFIX = "routerlab.cli.bench.";
     static final Set<String> BENCH_OPTIONS = Set.of("strategies", "sizes", "profiles", "report", "nic");
+    /** Options of {@code replay} and {@code diff}, read into the same option map as bench's. */
+    static final String REPLAY_PREFIX = "routerlab.cli.replay.";
+    static final Set<String> REPLAY_OPTIONS = Set.of("dir", "dir2", "report", "pcap", "pcap.dropped", "csv", "whatif",
+            "whatif.trace");
 
     static final String COMMAND = "routerlab.cli.command";
     static final String DURATION = "routerlab.cli.duration";
@@ -73,7 +81,7 @@ record CliRequest(String command, RunLimits limits, boolean json, Map<String, St
         final String command = properties.apply(COMMAND);
         if (command == null || !COMMANDS.contains(command)) {
             throw new IllegalArgumentException(COMMAND + "=" + command + " (expected run, plugins, lookup, "
-                    + "routes-stats or bench)");
+                    + "routes-stats, bench, replay or diff)");
         }
         final long durationNanos = durationNanos(properties.apply(DURATION));
         final long packets = count(PACKETS, properties.apply(PACKETS));
@@ -86,6 +94,12 @@ record CliRequest(String command, RunLimits limits, boolean json, Map<String, St
         final Map<String, String> bench = new LinkedHashMap<>();
         for (final String option : BENCH_OPTIONS) {
             final String value = properties.apply(BENCH_PREFIX + option);
+            if (value != null) {
+                bench.put(option, value);
+            }
+        }
+        for (final String option : REPLAY_OPTIONS) {
+            final String value = properties.apply(REPLAY_PREFIX + option);
             if (value != null) {
                 bench.put(option, value);
             }

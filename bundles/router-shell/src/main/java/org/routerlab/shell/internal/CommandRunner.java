@@ -47,6 +47,10 @@ final class CommandRunner {
     private final IntSupplier bundlesActive;
     private final IntSupplier bundlesTotal;
     private volatile boolean interrupted;
+    /** The plug-in bundles the framework refused, listed by {@code plugins} ({@link PluginCompatibility}). */
+    private java.util.function.Supplier<List<PluginCompatibility.Refusal>> refused = List::of;
+    /** {@code replay} and {@code diff}; null where no trace store is at hand (tests). */
+    private TraceCommands traces;
 
     /**
      * @param engine the engine ({@code run}, {@code plugins}; its configuration for {@code lookup} and
@@ -72,6 +76,12 @@ final class CommandRunner {
         this.bundlesTotal = bundlesTotal;
     }
 
+    /** Sets what runs {@code replay} and {@code diff}. */
+    CommandRunner traces(final TraceCommands traces) {
+        this.traces = traces;
+        return this;
+    }
+
     int execute(final CliRequest request) {
         try {
             return switch (request.command()) {
@@ -80,6 +90,7 @@ final class CommandRunner {
                 case CliRequest.LOOKUP -> lookup(request);
                 case CliRequest.ROUTES_STATS -> routesStats(request);
                 case CliRequest.BENCH -> bench(request);
+                case CliRequest.REPLAY, CliRequest.DIFF -> traceCommand(request);
                 default -> error(USAGE, "unknown command '" + request.command() + "'");
             };
         } catch (final RuntimeException e) {
@@ -139,6 +150,25 @@ final class CommandRunner {
             }
         }
         return OK;
+    }
+
+    // ---- replay, diff ----------------------------------------------------------------------------------------------
+
+    private int traceCommand(final CliRequest request) {
+        if (traces == null) {
+            return error(FAILURE, request.command() + ": no trace store is at hand");
+        }
+        try {
+            return CliRequest.REPLAY.equals(request.command()) ? traces.replay(request.bench(), request.json())
+                    : traces.diff(request.bench(), request.json());
+        } catch (final TraceCommands.BadTrace e) {
+            return error(USAGE, e.getMessage());
+        } catch (final IOException e) {
+            return error(FAILURE, message(e));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(FAILURE, "interrupted");
+        }
     }
 
     // ---- lookup, routes stats ------------------------------------------------------------------------------------
@@ -223,11 +253,16 @@ final class CommandRunner {
         engine.stop();
     }
 
+    /** Where {@code plugins} learns which plug-in bundles could not be loaded, and why. */
+    void refusals(final java.util.function.Supplier<List<PluginCompatibility.Refusal>> source) {
+        refused = source;
+    }
+
     private int plugins(final boolean json) {
         if (json) {
-            out.println(RouterFormat.pluginsJson(engine.plugins(), engine.configuration()));
+            out.println(RouterFormat.pluginsJson(engine.plugins(), engine.configuration(), refused.get()));
         } else {
-            out.print(RouterFormat.pluginsText(engine.plugins(), engine.configuration()));
+            out.print(RouterFormat.pluginsText(engine.plugins(), engine.configuration(), refused.get()));
         }
         out.flush();
         return OK;

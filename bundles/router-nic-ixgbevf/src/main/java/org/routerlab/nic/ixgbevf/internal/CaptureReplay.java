@@ -16,6 +16,8 @@ final class CaptureReplay extends TrafficSource {
     private final boolean owner;
     private final int frames;
     private final long period;
+    /** Where the capture's first frame sits on the timeline (0, or its absolute stamp). */
+    private final long origin;
     private long position;
     private int index;
 
@@ -23,6 +25,15 @@ final class CaptureReplay extends TrafficSource {
      * @param owner whether closing this replay closes the capture
      */
     CaptureReplay(final PcapCapture capture, final boolean loop, final boolean owner) {
+        this(capture, loop, owner, 0);
+    }
+
+    /**
+     * @param origin timeline time of the capture's first frame: 0 ({@code traffic.pcap.start=first}), or its
+     *        absolute stamp ({@code absolute}: a frame stamped T ns after the Unix epoch arrives at modeled time T)
+     */
+    CaptureReplay(final PcapCapture capture, final boolean loop, final boolean owner, final long origin) {
+        this.origin = origin;
         this.capture = capture;
         this.loop = loop;
         this.owner = owner;
@@ -62,7 +73,7 @@ final class CaptureReplay extends TrafficSource {
     long recordedTime(final long ahead) {
         final long k = position + ahead;
         final long iteration = k / frames;
-        return iteration * period + capture.time((int) (k - iteration * frames));
+        return origin + iteration * period + capture.time((int) (k - iteration * frames));
     }
 
     /** Offered frames so far (position in the endless sequence). */

@@ -49,12 +49,14 @@ record IxgbevfConfig(List<PortSpec> ports, int packetSize, int flows, long rate,
     static final String PCAP = "traffic.pcap";
     static final String PCAP_TIMING = "traffic.pcap.timing";
     static final String PCAP_LOOP = "traffic.pcap.loop";
+    /** {@code first} (default): a capture's first frame arrives at modeled time 0; {@code absolute}: at its stamp. */
+    static final String PCAP_START = "traffic.pcap.start";
 
     /** Every key under nic., traffic. and cost. this backend reads (cost.* parameters come from CostParameter). */
     static final Set<String> KEYS = Set.of("nic.rx.ring", "nic.tx.ring", "nic.napi.weight", "nic.tx.wthresh",
             "nic.tx.clean.limit", "nic.buffers", "nic.buffer.size", "nic.buffer.stride", "nic.paper.hypercall",
             "nic.p2m.contiguity", "nic.swiotlb.size", "nic.dma.bits", "nic.iommu.highwater", "nic.iommu.timeout.ms",
-            "traffic.bad", "traffic.unrouted", ConfigKeys.TRAFFIC_PACKETS, PCAP, PCAP_TIMING, PCAP_LOOP,
+            "traffic.bad", "traffic.unrouted", ConfigKeys.TRAFFIC_PACKETS, PCAP, PCAP_TIMING, PCAP_LOOP, PCAP_START,
             CostProfile.MODE_KEY);
 
     static IxgbevfConfig from(final Map<String, String> config) {

@@ -50,6 +50,10 @@ public final class IxgbevfNicBackend implements NicBackend {
     @Override
     public NicSession open(final Map<String, String> config) throws Exception {
         final IxgbevfConfig c = IxgbevfConfig.from(config, home);
+        final String start = config.getOrDefault(IxgbevfConfig.PCAP_START, "first").strip();
+        if (!start.equals("first") && !start.equals("absolute")) {
+            throw new IllegalArgumentException(IxgbevfConfig.PCAP_START + "=" + start + " must be first or absolute");
+        }
         final List<Route> destinations = destinations(c.routes());
         final int devices = c.ports().size();
         final int ringDescriptorBytes = 16; // union ixgbe_adv_rx_desc / tx_desc
@@ -84,7 +88,8 @@ public final class IxgbevfNicBackend implements NicBackend {
                         capture = PcapCapture.open(capturePath, c.bufferSize());
                         captures.put(capturePath, capture);
                     }
-                    source = new CaptureReplay(capture, c.captureLoop(), owner);
+                    source = new CaptureReplay(capture, c.captureLoop(), owner,
+                            start.equals("absolute") ? capture.firstTime() : 0);
                     pacer = new Pacer(c.captureTiming(), c.rate());
                 }
                 sources.add(source);

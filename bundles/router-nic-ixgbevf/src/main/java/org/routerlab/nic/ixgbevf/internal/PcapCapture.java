@@ -47,6 +47,7 @@ final class PcapCapture implements AutoCloseable {
     private final long[] offsets;
     private final int[] lengths;
     private final long[] times;
+    private final long firstTime;
     private final int frames;
     private final long skipped;
     private final String format;
@@ -59,6 +60,7 @@ final class PcapCapture implements AutoCloseable {
         this.offsets = Arrays.copyOf(index.offsets, index.size);
         this.lengths = Arrays.copyOf(index.lengths, index.size);
         this.times = Arrays.copyOf(index.times, index.size);
+        this.firstTime = index.firstTime == Long.MIN_VALUE ? 0 : index.firstTime;
         this.frames = index.size;
         this.skipped = index.skipped;
         this.format = format;
@@ -110,6 +112,9 @@ final class PcapCapture implements AutoCloseable {
     long offset(final int frame) { return offsets[frame]; }
 
     int length(final int frame) { return lengths[frame]; }
+
+    /** Absolute time stamp of the first frame, in ns since the Unix epoch (as recorded). */
+    long firstTime() { return firstTime; }
 
     /** Recorded time of {@code frame} in ns after the first frame. */
     long time(final int frame) { return times[frame]; }

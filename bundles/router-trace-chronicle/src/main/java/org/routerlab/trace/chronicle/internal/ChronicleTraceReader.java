@@ -4,9 +4,12 @@ import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.BURST
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.COUNTERS_VALUES_OFFSET;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.HEADER_COUNT_OFFSET;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_BURST;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_COMPLETIONS;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_COUNTERS;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_END;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_HEADER;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_PACKETS;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_SWAP;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.NULL_STRING_LENGTH;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.SCHEMA_VERSION;
 
@@ -22,6 +25,8 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.routerlab.api.platform.PlatformOp;
+import org.routerlab.api.trace.PacketRecords;
 import org.routerlab.api.trace.TraceReader;
 import org.routerlab.api.trace.TraceVisitor;
 
@@ -39,6 +44,10 @@ final class ChronicleTraceReader implements TraceReader {
     private final Consumer<? super AutoCloseable> onClose;
     private boolean complete;
     private boolean closed;
+    /** Reused for every burst's platform deltas, packet block and completion list. */
+    private final long[] platformDeltas = new long[PlatformOp.count()];
+    private PacketRecords packets;
+    private long[] latencies = new long[256];
 
     private ChronicleTraceReader(final Path directory, final SingleChronicleQueue queue,
             final Consumer<? super AutoCloseable> onClose) {
@@ -163,7 +172,77 @@ final class ChronicleTraceReader implements TraceReader {
                 final int received = bytes.readInt();
                 final int transmitted = bytes.readInt();
                 final int dropped = bytes.readInt();
-                visit(() -> visitor.burst(wallNanos, modeledNanos, port, received, transmitted, dropped));
+                final int rxRing;
+                final int txRing;
+                final long[] deltas = platformDeltas;
+                java.util.Arrays.fill(deltas, 0);
+                if (bytes.readRemaining() >= 3 * Integer.BYTES) {
+                    rxRing = bytes.readInt();
+                    txRing = bytes.readInt();
+                    final int mask = bytes.readInt();
+                    if ((long) Integer.bitCount(mask) * Long.BYTES > bytes.readRemaining()
+                            || (mask >>> deltas.length) != 0) {
+                        throw corrupt(recordNumber, "burst record with platform mask=" + Integer.toHexString(mask));
+                    }
+                    for (int bits = mask; 0 != bits; bits &= bits - 1) {
+                        deltas[Integer.numberOfTrailingZeros(bits)] = bytes.readLong();
+                    }
+                } else {
+                    rxRing = -1;
+                    txRing = -1;
+                }
+                visit(() -> visitor.burst(wallNanos, modeledNanos, port, received, transmitted, dropped, rxRing,
+                        txRing, deltas));
+            }
+            case KIND_SWAP -> {
+                require(bytes, recordNumber, kind, TraceRecordDescriptor.SWAP_STRINGS_OFFSET - 1);
+                final long wallNanos = bytes.readLong();
+                final long modeledNanos = bytes.readLong();
+                final long pause = bytes.readLong();
+                final long lost = bytes.readLong();
+                final String what = readString(bytes, recordNumber, kind);
+                final String from = readString(bytes, recordNumber, kind);
+                final String to = readString(bytes, recordNumber, kind);
+                final String outcome = readString(bytes, recordNumber, kind);
+                visit(() -> visitor.swap(wallNanos, modeledNanos, what, from, to, pause, lost, outcome));
+            }
+            case KIND_PACKETS -> {
+                require(bytes, recordNumber, kind, TraceRecordDescriptor.PACKETS_ENTRIES_OFFSET - 1);
+                final long wallNanos = bytes.readLong();
+                final long modeledNanos = bytes.readLong();
+                final int count = bytes.readInt();
+                final int entry = bytes.readInt();
+                if (entry < PacketRecords.FIXED_BYTES || entry > PacketRecords.FIXED_BYTES + PacketRecords.MAX_SNAP
+                        || count < 0 || count > 4096 || (long) count * entry > bytes.readRemaining()) {
+                    throw corrupt(recordNumber, "packets record with count=" + count + " entry=" + entry);
+                }
+                PacketRecords block = packets;
+                if (null == block || block.entryBytes() != entry) {
+                    block = new PacketRecords(4096, entry - PacketRecords.FIXED_BYTES);
+                    packets = block;
+                }
+                bytes.read(block.array(), 0, count * entry);
+                block.size(count);
+                final PacketRecords records = block;
+                visit(() -> visitor.packets(wallNanos, modeledNanos, records));
+            }
+            case KIND_COMPLETIONS -> {
+                require(bytes, recordNumber, kind, TraceRecordDescriptor.COMPLETIONS_LATENCIES_OFFSET - 1);
+                final long wallNanos = bytes.readLong();
+                final long modeledNanos = bytes.readLong();
+                final int port = bytes.readInt();
+                final int count = bytes.readInt();
+                if (count < 0 || (long) count * Integer.BYTES > bytes.readRemaining()) {
+                    throw corrupt(recordNumber, "completions record with count=" + count);
+                }
+                if (latencies.length < count) {
+                    latencies = new long[Math.max(count, latencies.length * 2)];
+                }
+                final long[] values = latencies;
+                for (int i = 0; i < count; i++) {
+                    values[i] = bytes.readInt();
+                }
+                visit(() -> visitor.completions(wallNanos, modeledNanos, port, values, count));
             }
             case KIND_COUNTERS -> {
                 require(bytes, recordNumber, kind, COUNTERS_VALUES_OFFSET - 1);

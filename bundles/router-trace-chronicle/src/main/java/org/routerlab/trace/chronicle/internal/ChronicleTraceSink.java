@@ -1,9 +1,12 @@
 package org.routerlab.trace.chronicle.internal;
 
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_BURST;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_COMPLETIONS;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_COUNTERS;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_END;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_HEADER;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_PACKETS;
+import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.KIND_SWAP;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.NULL_STRING_LENGTH;
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.SCHEMA_VERSION;
 
@@ -18,6 +21,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.routerlab.api.trace.PacketRecords;
 import org.routerlab.api.trace.TraceLevel;
 import org.routerlab.api.trace.TraceSink;
 import org.slf4j.Logger;
@@ -51,6 +55,8 @@ final class ChronicleTraceSink implements TraceSink {
     private final Path directory;
     private final TraceLevel level;
     private final boolean burstsEnabled;
+    private final boolean packetsEnabled;
+    private final TraceFilter filter;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final Consumer<? super AutoCloseable> onClose;
@@ -60,11 +66,14 @@ final class ChronicleTraceSink implements TraceSink {
     private Throwable firstFailure;
     private volatile boolean closed;
 
-    private ChronicleTraceSink(final Path directory, final TraceLevel level, final SingleChronicleQueue queue,
-            final ExcerptAppender appender, final Consumer<? super AutoCloseable> onClose) {
+    private ChronicleTraceSink(final Path directory, final TraceLevel level, final TraceFilter filter,
+            final SingleChronicleQueue queue, final ExcerptAppender appender,
+            final Consumer<? super AutoCloseable> onClose) {
         this.directory = directory;
         this.level = level;
-        this.burstsEnabled = level.includes(TraceLevel.BURST);
+        this.filter = filter;
+        this.burstsEnabled = level.includes(TraceLevel.BURST) && filter.bursts;
+        this.packetsEnabled = level.includes(TraceLevel.PACKET);
         this.queue = queue;
         this.appender = appender;
         this.onClose = onClose;
@@ -79,6 +88,12 @@ final class ChronicleTraceSink implements TraceSink {
      */
     static ChronicleTraceSink open(final Path directory, final TraceLevel level, final Map<String, String> header,
             final long pinnedMillis, final Consumer<? super AutoCloseable> onClose) throws IOException {
+        final TraceFilter filter;
+        try {
+            filter = TraceFilter.from(header);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         return ChronicleQueues.withBundleLoader(() -> {
             SingleChronicleQueue queue = null;
             ExcerptAppender appender = null;
@@ -91,7 +106,8 @@ final class ChronicleTraceSink implements TraceSink {
                     bytes.writeByte(KIND_HEADER).writeInt(SCHEMA_VERSION);
                     writeMap(bytes, header);
                 }
-                final ChronicleTraceSink sink = new ChronicleTraceSink(directory, level, queue, appender, onClose);
+                final ChronicleTraceSink sink = new ChronicleTraceSink(directory, level, filter, queue, appender,
+                        onClose);
                 sink.countWritten();
                 return sink;
             } catch (RuntimeException | Error e) {
@@ -133,8 +149,144 @@ final class ChronicleTraceSink implements TraceSink {
         commit(dc);
     }
 
+    /** {@inheritDoc} One BURST record of schema 2: ring occupancy and the non-zero platform deltas. */
+    @Override
+    public void burst(final long wallNanos, final long modeledNanos, final int port, final int received,
+            final int transmitted, final int dropped, final int rxRing, final int txRing,
+            final long[] platformDeltas) {
+        if (!burstsEnabled || !filter.port(port)) {
+            return;
+        }
+        final DocumentContext dc = begin();
+        if (null == dc) {
+            return;
+        }
+        try {
+            final int count = Math.min(platformDeltas.length, Integer.SIZE);
+            int mask = 0;
+            for (int k = 0; k < count; k++) {
+                if (0 != platformDeltas[k]) {
+                    mask |= 1 << k;
+                }
+            }
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeByte(KIND_BURST)
+                    .writeLong(wallNanos)
+                    .writeLong(modeledNanos)
+                    .writeInt(port)
+                    .writeInt(received)
+                    .writeInt(transmitted)
+                    .writeInt(dropped)
+                    .writeInt(rxRing)
+                    .writeInt(txRing)
+                    .writeInt(mask);
+            for (int bits = mask; 0 != bits; bits &= bits - 1) {
+                bytes.writeLong(platformDeltas[Integer.numberOfTrailingZeros(bits)]);
+            }
+        } catch (Throwable t) {
+            abort(dc, t);
+            return;
+        }
+        commit(dc);
+    }
+
+    /** {@inheritDoc} One PACKETS record per call with the entries the filter keeps (none: nothing is written). */
+    @Override
+    public void packets(final long wallNanos, final long modeledNanos, final PacketRecords records) {
+        if (!packetsEnabled || 0 == records.size()) {
+            return;
+        }
+        final DocumentContext dc = begin();
+        if (null == dc) {
+            return;
+        }
+        try {
+            final int size = records.size();
+            final int entry = records.entryBytes();
+            final byte[] array = records.array();
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeByte(KIND_PACKETS).writeLong(wallNanos).writeLong(modeledNanos);
+            if (filter.keepsAllPackets()) {
+                bytes.writeInt(size).writeInt(entry).write(array, 0, size * entry);
+            } else {
+                final long countAt = bytes.writePosition();
+                bytes.writeInt(0).writeInt(entry);
+                int kept = 0;
+                for (int i = 0; i < size; i++) {
+                    if (filter.keep(records, i)) {
+                        bytes.write(array, i * entry, entry);
+                        kept++;
+                    }
+                }
+                if (0 == kept) {
+                    dc.rollbackOnClose();
+                    dc.close();
+                    return;
+                }
+                bytes.writeInt(countAt, kept);
+            }
+        } catch (Throwable t) {
+            abort(dc, t);
+            return;
+        }
+        commit(dc);
+    }
+
+    @Override
+    public void completions(final long wallNanos, final long modeledNanos, final int port, final long[] latencies,
+            final int count) {
+        if (!packetsEnabled || !filter.completions || 0 == count || !filter.port(port)) {
+            return;
+        }
+        final DocumentContext dc = begin();
+        if (null == dc) {
+            return;
+        }
+        try {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeByte(KIND_COMPLETIONS).writeLong(wallNanos).writeLong(modeledNanos).writeInt(port)
+                    .writeInt(count);
+            for (int i = 0; i < count; i++) {
+                final long latency = latencies[i];
+                bytes.writeInt(latency > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) latency);
+            }
+        } catch (Throwable t) {
+            abort(dc, t);
+            return;
+        }
+        commit(dc);
+    }
+
+    @Override
+    public void swap(final long wallNanos, final long modeledNanos, final String what, final String from,
+            final String to, final long pauseNanos, final long packetsLost, final String outcome) {
+        if (!filter.swaps) {
+            return;
+        }
+        final DocumentContext dc = begin();
+        if (null == dc) {
+            return;
+        }
+        try {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeByte(KIND_SWAP).writeLong(wallNanos).writeLong(modeledNanos).writeLong(pauseNanos)
+                    .writeLong(packetsLost);
+            writeString(bytes, what);
+            writeString(bytes, from);
+            writeString(bytes, to);
+            writeString(bytes, outcome);
+        } catch (Throwable t) {
+            abort(dc, t);
+            return;
+        }
+        commit(dc);
+    }
+
     @Override
     public void counters(final long wallNanos, final long modeledNanos, final long[] values) {
+        if (!filter.counters) {
+            return;
+        }
         final DocumentContext dc = begin();
         if (null == dc) {
             return;

@@ -38,6 +38,36 @@ import org.routerlab.api.trace.TraceStore;
  *       | = 4  |  i32   |                                      |
  *       +------+--------+--------------------------------------+
  *
+ * BURST, schema 2 (kind 2): the schema-1 fields, then ring occupancy and the platform's deltas since the
+ * previous burst record, sparse: bit k of the mask set means a value for PlatformOp id k follows (in id order)
+ *   byte 33      37       41       45
+ *       +-------+--------+--------+--------------------------+
+ *       |rx ring|tx ring |  mask  | bitCount(mask) x i64     |
+ *       |  i32  |  i32   |  i32   |                          |
+ *       +-------+--------+--------+--------------------------+
+ *
+ * SWAP (kind 5): a hot swap at a burst boundary
+ *   byte 0      1          9          17         25         33
+ *       +------+----------+----------+----------+----------+----------------------------------------+
+ *       | kind | wall ns  |modeled ns| pause ns | lost     | what, from, to, outcome: 4 x STRING    |
+ *       | = 5  |   i64    |   i64    |   i64    |   i64    |                                        |
+ *       +------+----------+----------+----------+----------+----------------------------------------+
+ *
+ * PACKETS (kind 6): the packet records of one burst, count x entry bytes in the layout of
+ * org.routerlab.api.trace.PacketRecords (32 fixed bytes, then the frame's first entry - 32 bytes)
+ *   byte 0      1          9          17       21       25
+ *       +------+----------+----------+--------+--------+------------------------+
+ *       | kind | wall ns  |modeled ns| count  | entry  | count x entry bytes    |
+ *       | = 6  |   i64    |   i64    |  i32   |  i32   |                        |
+ *       +------+----------+----------+--------+--------+------------------------+
+ *
+ * COMPLETIONS (kind 7): transmissions that completed on one port, in transmit order
+ *   byte 0      1          9          17       21       25
+ *       +------+----------+----------+--------+--------+----------------------------------------+
+ *       | kind | wall ns  |modeled ns| port   | count  | count x latency ns i32 (-1 unknown,    |
+ *       | = 7  |   i64    |   i64    |  i32   |  i32   | saturated at 2^31 - 1)                 |
+ *       +------+----------+----------+--------+--------+----------------------------------------+
+ *
  * STRING
  *       +--------+--------------------------+
  *       | length | length bytes of UTF-8    |     length = -1 encodes null
@@ -45,7 +75,8 @@ import org.routerlab.api.trace.TraceStore;
  *       +--------+--------------------------+
  * </pre>
  *
- * <p>Evolution: a reader refuses a header whose schema version is not {@value #SCHEMA_VERSION}. Within a version a
+ * <p>Evolution: a reader refuses a header whose schema version is not {@value #SCHEMA_VERSION} (schema 1 had the
+ * 33-byte BURST and no kinds above 4). Within a version a
  * writer may append fields to the end of a record; readers ignore trailing bytes.
  */
 public final class TraceRecordDescriptor {
@@ -59,6 +90,9 @@ public final class TraceRecordDescriptor {
     public static final byte KIND_BURST = 2;
     public static final byte KIND_COUNTERS = 3;
     public static final byte KIND_END = 4;
+    public static final byte KIND_SWAP = 5;
+    public static final byte KIND_PACKETS = 6;
+    public static final byte KIND_COMPLETIONS = 7;
 
     /** HEADER: schema version, i32. */
     public static final int HEADER_SCHEMA_OFFSET = 1;
@@ -73,8 +107,31 @@ public final class TraceRecordDescriptor {
     public static final int BURST_RECEIVED_OFFSET = 21;
     public static final int BURST_TRANSMITTED_OFFSET = 25;
     public static final int BURST_DROPPED_OFFSET = 29;
-    /** Length of a BURST record. */
+    /** Length of a schema-1 BURST record. */
     public static final int BURST_LENGTH = 33;
+    public static final int BURST_RX_RING_OFFSET = 33;
+    public static final int BURST_TX_RING_OFFSET = 37;
+    public static final int BURST_PLATFORM_MASK_OFFSET = 41;
+    /** Length of a schema-2 BURST record without platform values. */
+    public static final int BURST2_FIXED_LENGTH = 45;
+
+    public static final int SWAP_WALL_NANOS_OFFSET = 1;
+    public static final int SWAP_MODELED_NANOS_OFFSET = 9;
+    public static final int SWAP_PAUSE_NANOS_OFFSET = 17;
+    public static final int SWAP_LOST_OFFSET = 25;
+    public static final int SWAP_STRINGS_OFFSET = 33;
+
+    public static final int PACKETS_WALL_NANOS_OFFSET = 1;
+    public static final int PACKETS_MODELED_NANOS_OFFSET = 9;
+    public static final int PACKETS_COUNT_OFFSET = 17;
+    public static final int PACKETS_ENTRY_BYTES_OFFSET = 21;
+    public static final int PACKETS_ENTRIES_OFFSET = 25;
+
+    public static final int COMPLETIONS_WALL_NANOS_OFFSET = 1;
+    public static final int COMPLETIONS_MODELED_NANOS_OFFSET = 9;
+    public static final int COMPLETIONS_PORT_OFFSET = 17;
+    public static final int COMPLETIONS_COUNT_OFFSET = 21;
+    public static final int COMPLETIONS_LATENCIES_OFFSET = 25;
 
     public static final int COUNTERS_WALL_NANOS_OFFSET = 1;
     public static final int COUNTERS_MODELED_NANOS_OFFSET = 9;
@@ -104,6 +161,9 @@ public final class TraceRecordDescriptor {
             case KIND_BURST -> "burst";
             case KIND_COUNTERS -> "counters";
             case KIND_END -> "end";
+            case KIND_SWAP -> "swap";
+            case KIND_PACKETS -> "packets";
+            case KIND_COMPLETIONS -> "completions";
             default -> "unknown(" + kind + ")";
         };
     }

@@ -200,12 +200,12 @@ class ChronicleTraceStoreTest {
 
     @Test
     void shouldRefuseAnotherSchemaVersionWithAClearMessage() throws IOException {
-        RawQueue.write(trace, bytes -> bytes.writeByte(TraceRecordDescriptor.KIND_HEADER).writeInt(2).writeInt(0),
+        RawQueue.write(trace, bytes -> bytes.writeByte(TraceRecordDescriptor.KIND_HEADER).writeInt(1).writeInt(0),
                 bytes -> bytes.writeByte(TraceRecordDescriptor.KIND_END).writeInt(0));
         final RecordingVisitor visitor = new RecordingVisitor();
         try (TraceReader reader = store.openReader(trace)) {
             final IOException e = assertThrows(IOException.class, () -> reader.read(visitor));
-            assertEquals("trace " + trace + " was written with schema version 2; this reader supports 1",
+            assertEquals("trace " + trace + " was written with schema version 1; this reader supports 2",
                     e.getMessage());
             assertFalse(reader.complete());
         }

@@ -57,7 +57,7 @@ class TraceRecordLayoutTest {
 
         final ByteBuffer header = le(documents.get(0));
         assertEquals(KIND_HEADER, header.get(KIND_OFFSET));
-        assertEquals(1, header.getInt(HEADER_SCHEMA_OFFSET));
+        assertEquals(2, header.getInt(HEADER_SCHEMA_OFFSET));
         assertEquals(1, header.getInt(HEADER_COUNT_OFFSET));
         assertEquals(1, header.getInt(HEADER_ENTRIES_OFFSET));
         assertEquals('k', header.get(HEADER_ENTRIES_OFFSET + 4));
@@ -96,7 +96,7 @@ class TraceRecordLayoutTest {
 
     @Test
     void shouldIgnoreTrailingBytesAMinorRevisionMayAppend() throws IOException {
-        RawQueue.write(trace, bytes -> bytes.writeByte(KIND_HEADER).writeInt(1).writeInt(0).writeLong(99),
+        RawQueue.write(trace, bytes -> bytes.writeByte(KIND_HEADER).writeInt(2).writeInt(0).writeLong(99),
                 bytes -> bytes.writeByte(KIND_BURST).writeLong(1).writeLong(2).writeInt(3).writeInt(4).writeInt(5)
                         .writeInt(6).writeInt(0xCAFE),
                 bytes -> bytes.writeByte(KIND_END).writeInt(0).writeByte((byte) 1));
@@ -117,21 +117,21 @@ class TraceRecordLayoutTest {
 
     @Test
     void shouldRejectUnknownRecordKinds() {
-        RawQueue.write(trace, bytes -> bytes.writeByte(KIND_HEADER).writeInt(1).writeInt(0),
+        RawQueue.write(trace, bytes -> bytes.writeByte(KIND_HEADER).writeInt(2).writeInt(0),
                 bytes -> bytes.writeByte((byte) 9).writeLong(0));
         assertReadFails("trace " + trace + " is corrupt at record 1: unknown record kind 9");
     }
 
     @Test
     void shouldRejectTruncatedRecords() {
-        RawQueue.write(trace, bytes -> bytes.writeByte(KIND_HEADER).writeInt(1).writeInt(0),
+        RawQueue.write(trace, bytes -> bytes.writeByte(KIND_HEADER).writeInt(2).writeInt(0),
                 bytes -> bytes.writeByte(KIND_BURST).writeLong(1).writeLong(2).writeInt(3));
         assertReadFails("trace " + trace + " is corrupt at record 1: truncated burst record");
     }
 
     @Test
     void shouldRejectImpossibleCounts() {
-        RawQueue.write(trace, bytes -> bytes.writeByte(KIND_HEADER).writeInt(1).writeInt(0),
+        RawQueue.write(trace, bytes -> bytes.writeByte(KIND_HEADER).writeInt(2).writeInt(0),
                 bytes -> bytes.writeByte(KIND_COUNTERS).writeLong(1).writeLong(2).writeInt(1_000).writeLong(0));
         assertReadFails("trace " + trace + " is corrupt at record 1: counters record with count=1000");
     }
