@@ -85,6 +85,12 @@ final class IxgbevfSession implements NicSession {
         return platform.counters().get(PlatformOp.MODELED_NANOS);
     }
 
+    /** {@inheritDoc} The clock's timeline: busy plus idle time (what rx stamps use). */
+    @Override
+    public long modeledTime() {
+        return platform.clock().now();
+    }
+
     /**
      * Buffers that are allocated but neither posted on an rx ring nor in a tx ring (in flight): lost track of by
      * whoever held them. Meaningful after the strategy detached, when nobody else may hold one; computed at close.
