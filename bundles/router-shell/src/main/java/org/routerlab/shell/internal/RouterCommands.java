@@ -26,6 +26,9 @@ public final class RouterCommands {
     @Reference
     EngineControl engine;
 
+    @Reference
+    PluginCompatibility compatibility;
+
     /** Overrides given on the command line ({@code ./router shell --set ...}), applied by {@link #start()}. */
     private Map<String, String> overrides = Map.of();
 
@@ -46,7 +49,7 @@ public final class RouterCommands {
 
     /** router:plugins — the NIC backends, DMA strategies, routing algorithms and trace stores registered. */
     public String plugins() {
-        return RouterFormat.pluginsText(engine.plugins(), engine.configuration());
+        return RouterFormat.pluginsText(engine.plugins(), engine.configuration(), compatibility.refused());
     }
 
     /** router:start — forwards until router:stop. */

@@ -395,6 +395,48 @@ final class RouterFormat {
      * description, configured (the configuration selects it) and active (the current or last run uses it).
      */
     static String pluginsJson(final List<PluginInfo> plugins, final Map<String, String> configuration) {
+        return Json.write(pluginsMap(plugins, configuration));
+    }
+
+    /**
+     * {@link #pluginsText(List, Map)} followed, when some plug-in bundle could not be loaded, by one line per
+     * refused bundle saying which requirement failed ({@link PluginCompatibility}).
+     */
+    static String pluginsText(final List<PluginInfo> plugins, final Map<String, String> configuration,
+            final List<PluginCompatibility.Refusal> refused) {
+        final StringBuilder out = new StringBuilder(pluginsText(plugins, configuration));
+        if (!refused.isEmpty()) {
+            out.append("refused plug-ins (installed, not loaded)\n");
+            for (final PluginCompatibility.Refusal r : refused) {
+                out.append("  ").append(r.line()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@link #pluginsJson(List, Map)} with {@code "refused"}: one entry per bundle that could not be loaded, with
+     * file, bundle, version, reasons and message (the line {@code router plugins} prints).
+     */
+    static String pluginsJson(final List<PluginInfo> plugins, final Map<String, String> configuration,
+            final List<PluginCompatibility.Refusal> refused) {
+        final Map<String, Object> json = pluginsMap(plugins, configuration);
+        final List<Object> entries = new ArrayList<>();
+        for (final PluginCompatibility.Refusal r : refused) {
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("file", r.file());
+            entry.put("bundle", r.bundle());
+            entry.put("version", r.version());
+            entry.put("reasons", r.reasons());
+            entry.put("message", r.line());
+            entries.add(entry);
+        }
+        json.put("refused", entries);
+        return Json.write(json);
+    }
+
+    private static Map<String, Object> pluginsMap(final List<PluginInfo> plugins,
+            final Map<String, String> configuration) {
         final Map<String, Object> json = new LinkedHashMap<>();
         for (final Map.Entry<PluginKind, List<PluginInfo>> kind : byKind(plugins).entrySet()) {
             final List<Object> entries = new ArrayList<>();
@@ -410,6 +452,6 @@ final class RouterFormat {
             }
             json.put(kind.getKey().jsonName(), entries);
         }
-        return Json.write(json);
+        return json;
     }
 }
