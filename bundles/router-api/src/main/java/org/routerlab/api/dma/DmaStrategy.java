@@ -20,6 +20,14 @@ import org.routerlab.api.packet.PacketBatch;
  * a port's tx ring (accepted, until {@code onTransmitted}). The strategy must account for all of them: after
  * {@link #detach()} every buffer it allocated is freed and every mapping it made is unmapped exactly once.
  *
+ * <p><b>Hot swap.</b> The engine may replace a running strategy by another at a burst boundary. The old one stops
+ * being asked to {@link #refill}; the engine takes back the rx descriptors the device has not filled and hands each
+ * to the strategy that posted it as an empty received frame ({@link #onReceive} then {@link #release}); frames still
+ * in the rings keep flowing to their owner ({@code onReceive}, {@code prepareTransmit}, {@code onTransmitted}) until
+ * none is left, and only then is {@link #detach()} called. The ports a strategy sees through {@link DmaContext}
+ * therefore return nothing from {@link NicPort#reclaimRx} when run by the engine: a strategy must not count on
+ * reclaiming there (test harnesses that drive it alone may still hand ports that do).
+ *
  * <p><b>Threading.</b> Single-threaded: every method is called on the forwarding thread. Data-path hooks never
  * throw for resource exhaustion; they return counts (a strategy that throws from a hook is treated as broken and
  * may be quarantined by the engine).
@@ -72,8 +80,10 @@ public interface DmaStrategy {
     void releaseUnsent(NicPort egress, PacketBatch unsent);
 
     /**
-     * Releases everything: buffers in the strategy's pool are freed, their mappings unmapped. Buffers still posted
-     * on rx rings are reclaimed through the ports. Called on the forwarding thread after the last cycle.
+     * Releases everything: buffers in the strategy's pool are freed, their mappings unmapped. Called on the forwarding
+     * thread after the last cycle, or once a strategy replaced by a hot swap has got all its buffers back. Buffers
+     * still posted on rx rings may be reclaimed through the ports (outside the engine, e.g. in a test harness);
+     * under the engine there are none left by then.
      */
     void detach();
 
