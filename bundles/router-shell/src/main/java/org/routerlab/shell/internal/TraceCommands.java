@@ -71,7 +71,8 @@ final class TraceCommands {
             reader.read(visitor);
             return reader.complete();
         } catch (IOException e) {
-            throw new BadTrace(CommandRunner.message(e));
+            final String message = CommandRunner.message(e);
+            throw new BadTrace(message.contains(dir.toString()) ? message : "trace " + dir + ": " + message);
         } catch (RuntimeException | Error e) {
             throw new BadTrace("trace " + dir + " is unreadable: " + CommandRunner.message(e));
         }

@@ -30,6 +30,8 @@ final class ChronicleQueues {
     static final RollCycle ROLL_CYCLE = LargeRollCycles.LARGE_DAILY;
     /** File name suffix of Chronicle cycle files. */
     static final String CYCLE_FILE_SUFFIX = ".cq4";
+    /** The queue's metadata file, written when a queue is created. */
+    static final String METADATA_FILE = "metadata.cq4t";
 
     private static final ClassLoader BUNDLE_LOADER = ChronicleQueues.class.getClassLoader();
     /** Whether a queue was ever opened, so that Chronicle's classes (and threads) are loaded. */

@@ -69,11 +69,16 @@ final class ChronicleTraceReader implements TraceReader {
             throw new IOException("no trace in " + directory + ": no Chronicle queue files (*"
                     + ChronicleQueues.CYCLE_FILE_SUFFIX + ")");
         }
+        if (!Files.isRegularFile(directory.resolve(ChronicleQueues.METADATA_FILE))) {
+            throw new IOException("no trace in " + directory + ": no " + ChronicleQueues.METADATA_FILE
+                    + " (not a Chronicle queue, or an incomplete copy of one)");
+        }
         return ChronicleQueues.withBundleLoader(() -> {
             try {
                 return new ChronicleTraceReader(directory, ChronicleQueues.openForReading(directory), onClose);
-            } catch (RuntimeException | Error e) {
-                throw new IOException("cannot open trace " + directory + " for reading: " + e, e);
+            } catch (Exception | Error e) { // Chronicle throws some checked exceptions undeclared
+                throw new IOException("cannot open trace " + directory + " for reading: " + e.getMessage()
+                        + " (" + e.getClass().getSimpleName() + "; not a routerlab trace, or corrupt)", e);
             }
         });
     }
@@ -133,6 +138,17 @@ final class ChronicleTraceReader implements TraceReader {
             if (e instanceof VisitorException visitorFailure) {
                 throw visitorFailure.unwrap();
             }
+            throw new IOException("trace " + directory + " is unreadable after " + records + " records: " + e, e);
+        } catch (InternalError e) {
+            // A mapped cycle file shorter than its own index says: truncated (copied or cut while written).
+            throw new IOException("trace " + directory + " is truncated or corrupt after " + records
+                    + " records: a cycle file ends before the data it indexes (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains(directory.toString())) {
+                throw e;
+            }
+            throw new IOException("trace " + directory + " is unreadable after " + records + " records: " + e, e);
+        } catch (Exception e) { // Chronicle throws some checked exceptions undeclared
             throw new IOException("trace " + directory + " is unreadable after " + records + " records: " + e, e);
         }
         if (0 == records) {
