@@ -66,6 +66,11 @@ public final class EngineHarness {
         return engine.status();
     }
 
+    /** Swaps {@code what} to {@code value} in the running router (as {@code EngineControl.swap}). */
+    public org.routerlab.api.engine.SwapRecord swap(final String what, final String value) throws Exception {
+        return engine.swap(what, value);
+    }
+
     public void stop() throws InterruptedException {
         engine.stop();
         engine.awaitFinished(Duration.ofSeconds(30));

@@ -136,6 +136,16 @@ final class CostProfile {
         return Math.round(ns * 1000);
     }
 
+    /**
+     * The same prices under profile {@code name} (a live profile swap: {@code cost.KEY} overrides are the run's, not
+     * the profile's, so they carry over).
+     *
+     * @throws IllegalArgumentException for an unknown profile (the message lists the profiles)
+     */
+    CostProfile as(final String name) {
+        return new CostProfile(Kind.byName(name == null ? "" : name.strip()), picos);
+    }
+
     Kind kind() { return kind; }
 
     String name() { return kind.profileName; }

@@ -35,8 +35,9 @@ import org.routerlab.api.packet.PacketBatch;
  */
 final class IxgbevfPort implements NicPort {
     private final PortInfo info;
-    private final XenPvPlatform platform;
-    private final ModeledClock clock;
+    /** The platform, its clock and its prices: replaced together by {@link #repoint} (a live profile swap). */
+    private XenPvPlatform platform;
+    private ModeledClock clock;
     private final TrafficSource source;
     private final Pacer pacer;
     private final boolean rate;
@@ -78,12 +79,12 @@ final class IxgbevfPort implements NicPort {
     private long offered;
     private long rxTailWrites;
 
-    private final long pollPicos;
-    private final long rxPacketPicos;
-    private final long rxPostPicos;
-    private final long tailWritePicos;
-    private final long txPacketPicos;
-    private final long txCleanPicos;
+    private long pollPicos;
+    private long rxPacketPicos;
+    private long rxPostPicos;
+    private long tailWritePicos;
+    private long txPacketPicos;
+    private long txCleanPicos;
 
     /**
      * @param napiWeight most frames one NAPI poll (rxBurst) takes: ixgbevf's 64
@@ -105,8 +106,6 @@ final class IxgbevfPort implements NicPort {
             throw new IllegalArgumentException("nic.tx.clean.limit=" + cleanLimit + " must be positive");
         }
         this.info = info;
-        this.platform = platform;
-        this.clock = platform.clock();
         this.source = source;
         this.pacer = pacer;
         this.rate = pacer.mode() == Pacer.Mode.RATE;
@@ -132,7 +131,27 @@ final class IxgbevfPort implements NicPort {
         this.txDma = new long[txSize];
         this.txLength = new int[txSize];
         this.txStamp = new long[txSize];
-        final CostProfile costs = platform.costs();
+        use(platform);
+    }
+
+    /**
+     * A live profile swap: from now on this VF DMAs through {@code next}, charges its clock at its prices. Only while
+     * the rings are empty (no descriptor posted, nothing in flight); called only from
+     * {@link IxgbevfSession#changePlatform}.
+     */
+    void repoint(final XenPvPlatform next) {
+        if (rxPosted != rxClean || txTail != txClean) {
+            throw new IllegalStateException("port " + info.name() + " still holds " + rxHeld() + " rx and "
+                    + txInFlight() + " tx descriptors");
+        }
+        publishCounters();
+        use(next);
+    }
+
+    private void use(final XenPvPlatform next) {
+        this.platform = next;
+        this.clock = next.clock();
+        final CostProfile costs = next.costs();
         this.pollPicos = costs.picos(CostParameter.RX_POLL);
         this.rxPacketPicos = costs.picos(CostParameter.RX_PACKET) + costs.picos(CostParameter.FORWARD_PACKET);
         this.rxPostPicos = costs.picos(CostParameter.RX_POST);

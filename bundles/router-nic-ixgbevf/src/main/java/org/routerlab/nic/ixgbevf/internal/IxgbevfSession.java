@@ -2,6 +2,7 @@ package org.routerlab.nic.ixgbevf.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.routerlab.api.engine.ConfigKeys;
 import org.routerlab.api.nic.NicPort;
 import org.routerlab.api.nic.NicSession;
 import org.routerlab.api.platform.DmaPlatform;
@@ -12,12 +13,13 @@ import org.slf4j.LoggerFactory;
 /**
  * An opened ixgbevf backend: the VFs, their traffic sources and the shared guest platform. On close it checks what
  * the run left behind — buffers neither in a ring nor free (leaked), DMA faults — and logs it, then releases the
- * memory.
+ * memory. The cost profile can be swapped while running ({@link #changePlatform}).
  */
 final class IxgbevfSession implements NicSession {
     private static final Logger LOG = LoggerFactory.getLogger(IxgbevfSession.class);
 
-    private final XenPvPlatform platform;
+    /** Replaced by a profile swap (forwarding thread); read by status readers on other threads. */
+    private volatile XenPvPlatform platform;
     private final List<IxgbevfPort> ports;
     private final List<TrafficSource> sources;
     private final OfferBudget budget;
@@ -49,6 +51,53 @@ final class IxgbevfSession implements NicSession {
 
     List<IxgbevfPort> modelPorts() {
         return ports;
+    }
+
+    /** {@inheritDoc} The cost profile ({@code profile}) can. */
+    @Override
+    public boolean canChangePlatform(final String key) {
+        return ConfigKeys.PROFILE.equals(key);
+    }
+
+    /**
+     * {@inheritDoc} Switches to a platform of the new profile built as a fresh run with it would build it (same
+     * guest geometry, seed and settings, the run's {@code cost.*} prices; {@link XenPvPlatform#successor}), which
+     * continues the old platform's counters, modeled clock and fault trace: a run's totals span every phase and the
+     * timeline never jumps back. The ports are re-pointed to it, then the old platform is quiesced (deferred IOTLB
+     * invalidations flushed, charged) and its memory released. Swapping to the profile in use changes nothing.
+     *
+     * @throws IllegalArgumentException for an unknown profile (the message lists them); the session is unchanged
+     * @throws IllegalStateException when a buffer is still allocated, mapped or in a ring; the session is unchanged
+     */
+    @Override
+    public void changePlatform(final String key, final String value) {
+        if (!canChangePlatform(key)) {
+            NicSession.super.changePlatform(key, value);
+            return;
+        }
+        final XenPvPlatform old = platform;
+        final CostProfile costs = old.costs().as(value);
+        if (costs.kind() == old.costs().kind()) {
+            return;
+        }
+        for (final IxgbevfPort port : ports) {
+            if (port.rxHeld() != 0 || port.txInFlight() != 0) {
+                throw new IllegalStateException("port " + port.info().name() + " still holds " + port.rxHeld()
+                        + " rx and " + port.txInFlight() + " tx buffers");
+            }
+        }
+        final long begin = System.nanoTime();
+        final XenPvPlatform next = old.successor(costs);
+        final long built = System.nanoTime();
+        for (final IxgbevfPort port : ports) {
+            port.repoint(next);
+        }
+        platform = next;
+        old.quiesce();
+        old.close();
+        final long end = System.nanoTime();
+        LOG.info("ixgbevf: profile {} -> {} at modeled {} ns (platform built in {} us, old released in {} us)",
+                old.costs().name(), costs.name(), next.clock().now(), (built - begin) / 1000, (end - built) / 1000);
     }
 
     @Override

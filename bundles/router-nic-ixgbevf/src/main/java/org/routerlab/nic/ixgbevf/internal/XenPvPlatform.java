@@ -85,15 +85,19 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     private final boolean bounceAlways;
     private final boolean hypercallPerMapping;
     private final Hypervisor.Hypercall paperHypercall;
-    private final PlatformCounters published = new PlatformCounters();
-    private final OpCounts counters = new OpCounts(published);
+    /** What this platform was built from (a profile swap builds its successor from the same). */
+    private final Settings settings;
+    private final int ports;
+    /** Shared with the predecessor and successors of a profile swap: one run, one set of counts. */
+    private final PlatformCounters published;
+    private final OpCounts counters;
     private final ModeledClock clock;
     private final GuestMemory guest;
     private final MemorySegment memory;
     private final Swiotlb swiotlb;
     private final Iommu iommu;
     private final Hypervisor hypervisor;
-    private final FaultLog faults = new FaultLog();
+    private final FaultLog faults;
     private final int bufferCount;
     private final int bufferSize;
     private final int devices;
@@ -134,6 +138,19 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     private final long freePicos;
 
     XenPvPlatform(final Settings s, final int ports) {
+        this(s, ports, null);
+    }
+
+    /**
+     * @param previous the platform this one succeeds in a live profile swap, whose counters, modeled clock and
+     *        fault trace it continues; null for a fresh one
+     */
+    private XenPvPlatform(final Settings s, final int ports, final XenPvPlatform previous) {
+        this.settings = s;
+        this.ports = ports;
+        this.published = previous == null ? new PlatformCounters() : previous.published;
+        this.counters = previous == null ? new OpCounts(published) : previous.counters;
+        this.faults = previous == null ? new FaultLog() : previous.faults;
         this.costs = s.costs();
         this.kind = costs.kind();
         this.xen = kind.xen;
@@ -144,7 +161,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
             throw new IllegalArgumentException("nic.dma.bits=" + s.dmaBits() + " must be in 32..64");
         }
         this.dmaLimit = s.dmaBits() == 64 ? Long.MAX_VALUE : (1L << s.dmaBits()) - 1;
-        this.clock = new ModeledClock(counters, ports, s.spin());
+        this.clock = previous == null ? new ModeledClock(counters, ports, s.spin()) : previous.clock;
         final int frames = GuestMemory.framesFor(s.bufferCount(), Math.max(s.stride(), s.bufferSize()));
         final P2mTable p2m = xen ? P2mTable.scattered(frames, GUEST_MFN_BASE, s.contiguity(), s.seed())
                 : P2mTable.identity(frames, GUEST_MFN_BASE);
@@ -681,6 +698,23 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     }
 
     // ---- model internals for the ports, the session and tests
+
+    /**
+     * A live profile swap: a new platform of profile {@code next} with everything else as this one was built
+     * (buffer count, size and stride, devices, the seed's P2M, aperture size, DMA mask, IOMMU settings), i.e. the
+     * platform a fresh run with {@code profile=NEXT} would get, with its own guest memory, aperture and IOMMU —
+     * and, for a Xen profile, its boot-time setup again (charged to the setup account, counted). It continues this
+     * platform's counters, modeled clock and fault trace, so that a run's totals and its timeline span every
+     * phase. Call only when this platform has nothing allocated and nothing mapped; the caller closes this one
+     * once it has switched over. On failure (e.g. {@code paper} with {@code nic.swiotlb.size=0}) this one is unchanged.
+     */
+    XenPvPlatform successor(final CostProfile next) {
+        if (allocatedBuffers() != 0 || liveMappings != 0) {
+            throw new IllegalStateException("profile " + kind.profileName + " still has " + allocatedBuffers()
+                    + " buffers allocated and " + liveMappings + " mappings live");
+        }
+        return new XenPvPlatform(settings.withCosts(next), ports, this);
+    }
 
     ModeledClock clock() { return clock; }
 

@@ -1,0 +1,280 @@
+package org.routerlab.nic.ixgbevf.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.routerlab.api.engine.EngineState;
+import org.routerlab.api.engine.RouterStatus;
+import org.routerlab.api.engine.RunLimits;
+import org.routerlab.api.engine.SwapRecord;
+import org.routerlab.api.platform.DmaDirection;
+import org.routerlab.api.platform.PlatformOp;
+import org.routerlab.core.internal.EngineHarness;
+
+/**
+ * A live swap of the cost profile ({@code EngineControl.swap("profile", …)}): the session switches to a platform of
+ * the new profile that continues the counters and the modeled clock, the ports follow it, and the run goes on
+ * within the accounting invariants, each phase costing what its profile costs.
+ */
+class ProfileSwapTest {
+    @TempDir
+    Path dir;
+
+    private final RecordingBackend backend = new RecordingBackend();
+    private EngineHarness engine;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        final Path routes = dir.resolve("test.routes");
+        Files.writeString(routes, """
+                172.16.0.0/12 via 10.0.0.2
+                172.16.5.0/24 via 10.1.0.2 dev p1
+                198.51.100.0/24 via 10.1.0.2
+                blackhole 192.0.2.0/24
+                """);
+        engine = new EngineHarness(dir, routes, backend);
+    }
+
+    // ---- the session alone
+
+    @Test
+    void shouldSwitchThePlatformContinuingCountersAndClockAndReleaseTheOld() throws Exception {
+        final Map<String, String> config = Map.of("profile", "iommu-lazy", "nic.buffers", "256", "cost.grant", "9");
+        try (IxgbevfSession session = (IxgbevfSession) new IxgbevfNicBackend().open(config)) {
+            assertTrue(session.canChangePlatform("profile"));
+            assertFalse(session.canChangePlatform("nic.buffers"));
+            final XenPvPlatform lazy = session.model();
+            final int buffer = lazy.allocate();
+            final long handle = lazy.map(0, buffer, 0, 2048, DmaDirection.FROM_DEVICE);
+            assertThrows(IllegalStateException.class, () -> session.changePlatform("profile", "none"),
+                    "a live mapping");
+            lazy.unmap(0, handle, 2048, DmaDirection.FROM_DEVICE);
+            assertThrows(IllegalStateException.class, () -> session.changePlatform("profile", "none"),
+                    "an allocated buffer");
+            lazy.free(buffer);
+            final IllegalArgumentException bogus = assertThrows(IllegalArgumentException.class,
+                    () -> session.changePlatform("profile", "bogus"));
+            assertTrue(bogus.getMessage().contains("bogus") && bogus.getMessage().contains("paper, xen-pv"),
+                    bogus.getMessage());
+            assertThrows(UnsupportedOperationException.class, () -> session.changePlatform("nic.buffers", "512"));
+            assertSame(lazy, session.model(), "refusals leave the session as it was");
+            assertEquals(0, lazy.count(PlatformOp.IOTLB_INVALIDATION), "the unmap's invalidation is deferred");
+
+            final long now = lazy.clock().now();
+            final MemorySegment oldMemory = lazy.memory();
+            session.changePlatform("profile", "paper");
+            final XenPvPlatform paper = session.model();
+            assertNotSame(lazy, paper);
+            assertSame(paper, session.platform());
+            assertEquals("ixgbevf/paper", paper.name());
+            assertFalse(oldMemory.scope().isAlive(), "the old guest memory is released");
+            assertSame(lazy.counters(), paper.counters(), "one run, one set of counters");
+            assertSame(lazy.clock(), paper.clock(), "one timeline");
+            assertTrue(paper.clock().now() > now, "the deferred flush is charged; time never goes back");
+            assertEquals(1, paper.count(PlatformOp.IOTLB_INVALIDATION), "the deferred flush, done at the swap");
+            assertEquals(1, paper.count(PlatformOp.DMA_MAP));
+            assertEquals(1, paper.count(PlatformOp.BUFFER_FREE));
+            assertTrue(paper.count(PlatformOp.HYPERCALL_MEMORY_EXCHANGE) > 0, "a PV guest's boot-time fixup");
+            assertEquals(9_000, paper.costs().picos(CostParameter.GRANT), "the run's cost.* prices carry over");
+            assertEquals(256, paper.bufferCount());
+
+            // The platform a fresh run with profile=paper gets: the same P2M (from the seed).
+            try (IxgbevfSession fresh = (IxgbevfSession) new IxgbevfNicBackend().open(
+                    Map.of("profile", "paper", "nic.buffers", "256"))) {
+                final P2mTable expected = fresh.model().guest().p2m();
+                final P2mTable actual = paper.guest().p2m();
+                assertEquals(expected.frames(), actual.frames());
+                for (int pfn = 0; pfn < expected.frames(); pfn++) {
+                    assertEquals(expected.mfn(pfn), actual.mfn(pfn), "pfn " + pfn);
+                }
+                assertEquals(fresh.model().count(PlatformOp.HYPERCALL_MEMORY_EXCHANGE),
+                        paper.count(PlatformOp.HYPERCALL_MEMORY_EXCHANGE), "the same boot-time work");
+            }
+
+            session.changePlatform("profile", "paper");
+            assertSame(paper, session.model(), "the profile in use: nothing to change");
+            final int b = paper.allocate();
+            final long h = paper.map(1, b, 0, 2048, DmaDirection.TO_DEVICE);
+            assertTrue(paper.deviceRead(1, h, 64), "the new platform works");
+            paper.unmap(1, h, 2048, DmaDirection.TO_DEVICE);
+            paper.free(b);
+            assertEquals(2, paper.count(PlatformOp.HYPERCALL_GRANT_TABLE_OP), "paper: one per map, one per unmap");
+        }
+    }
+
+    @Test
+    void shouldLeaveTheSessionAsItWasWhenTheNewPlatformCannotBeBuilt() throws Exception {
+        final Map<String, String> config = Map.of("profile", "none", "nic.buffers", "256", "nic.swiotlb.size", "0");
+        try (IxgbevfSession session = (IxgbevfSession) new IxgbevfNicBackend().open(config)) {
+            final XenPvPlatform none = session.model();
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> session.changePlatform("profile", "paper"));
+            assertTrue(e.getMessage().contains("nic.swiotlb.size=0"), e.getMessage());
+            assertSame(none, session.model());
+            assertTrue(none.memory().scope().isAlive());
+            assertEquals(0, none.count(PlatformOp.HYPERCALL_MEMORY_EXCHANGE), "nothing of the failed one counted");
+            session.changePlatform("profile", "xen-pv");
+            assertEquals("ixgbevf/xen-pv", session.model().name(), "xen-pv bounces only when it must");
+        }
+    }
+
+    // ---- the running router
+
+    /** What one phase (between two swaps) did: deltas of the counters. */
+    private record Phase(String profile, long rx, long tx, long modeledNanos, long hypercalls, long bounces,
+            long p2mLookups, long invalidations, long maps) {
+        double perPacket(final long count) {
+            return count / (double) rx;
+        }
+    }
+
+    @Test
+    void shouldSwapTheProfileUnderLoadWithoutLossLeakOrFault() throws Exception {
+        engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0),
+                Map.of("profile", "paper", "dma", "per-packet", "traffic.bad", "0.05"));
+        final List<Phase> phases = new ArrayList<>();
+        final List<String> order = List.of("paper", "none", "xen-pv", "iommu-strict", "paper");
+        awaitPackets(5_000);
+        RouterStatus start = engine.status();
+        for (int i = 0; i < order.size(); i++) {
+            awaitPackets(40_000);
+            final RouterStatus end = engine.status();
+            phases.add(phase(order.get(i), start, end));
+            if (i + 1 < order.size()) {
+                final String to = order.get(i + 1);
+                final SwapRecord r = engine.swap("profile", to);
+                assertTrue(r.ok(), r::toString);
+                assertEquals(0, r.packetsLost(), r::toString);
+                assertEquals("profile", r.what());
+                assertEquals("ixgbevf/" + order.get(i), r.from());
+                assertEquals(to, r.to());
+                start = engine.status();
+                assertEquals("ixgbevf/" + to, start.platformName());
+                assertTrue(start.modeledNanos() >= end.modeledNanos(), "modeled time never goes back");
+            }
+        }
+        final long txBeforeStop = engine.status().packetsTx();
+        engine.stop();
+        final RouterStatus s = engine.status();
+        assertEquals(EngineState.FINISHED, s.state(), () -> "error: " + s.error());
+        assertTrue(s.packetsTx() >= txBeforeStop);
+
+        // The invariants over the whole run, all phases together.
+        assertEquals(s.packetsRx(), s.packetsTx() + s.totalDrops(), "rx = tx + drops");
+        assertEquals(0, s.buffersOutstanding(), "buffers outstanding");
+        assertEquals(0, s.liveMappings(), "live mappings");
+        assertEquals(s.platform().get("dma_maps"), s.platform().get("dma_unmaps"), "maps = unmaps");
+        assertEquals(s.platform().get("buffer_allocs"), s.platform().get("buffer_frees"), "allocs = frees");
+        assertEquals(0, s.platform().get("dma_faults"), "DMA faults");
+        assertEquals(0, s.platform().get("dma_map_failures"));
+        for (final var port : s.ports().entrySet()) {
+            assertEquals(0, port.getValue().get("rx_missed"), port.getKey() + " rx_missed");
+            assertEquals(0, port.getValue().get("rx_dma_faults") + port.getValue().get("tx_dma_faults"));
+        }
+        assertEquals(s.packetsOffered(), s.packetsRx());
+        assertEquals(0, backend.last().leakedAtClose(), "buffers neither in a ring, in flight nor free");
+        assertEquals(0, backend.last().model().swiotlb().usedSlots(), "every bounce slot released");
+        assertEquals(4, s.swaps().size());
+        assertTrue(s.swaps().stream().allMatch(r -> r.ok() && r.packetsLost() == 0 && "profile".equals(r.what())));
+        for (int i = 1; i < s.swaps().size(); i++) {
+            assertTrue(s.swaps().get(i).modeledNanos() >= s.swaps().get(i - 1).modeledNanos(), "one timeline");
+        }
+        assertEquals("ixgbevf/paper", s.platformName());
+        final long phaseNanos = phases.stream().mapToLong(Phase::modeledNanos).sum();
+        assertTrue(s.modeledNanos() >= phaseNanos, "the run's modeled time spans every phase");
+
+        // Each phase cost what its profile costs.
+        final Phase paper = phases.get(0);
+        final Phase none = phases.get(1);
+        final Phase xen = phases.get(2);
+        final Phase strict = phases.get(3);
+        final Phase paperAgain = phases.get(4);
+        final String all = phases.toString();
+        for (final Phase p : List.of(paper, paperAgain)) {
+            assertTrue(p.rx() > 0 && p.perPacket(p.hypercalls()) >= 2.0, "paper: a GNTTABOP per map and unmap: " + all);
+            // Every mapping bounces (maps and bounces are published one after the other: allow a poll's skew).
+            assertTrue(p.bounces() * 100 >= p.maps() * 99 && p.bounces() <= p.maps() + 1_000,
+                    "paper: every mapping bounces: " + all);
+        }
+        assertEquals(0, none.hypercalls() + none.bounces() + none.p2mLookups() + none.invalidations(),
+                "none: dma-direct, nothing but bookkeeping: " + all);
+        assertEquals(0, xen.hypercalls(), "xen-pv: no hypercall per packet (the boot-time ones came at the swap)");
+        assertEquals(0, xen.bounces());
+        assertTrue(xen.perPacket(xen.p2mLookups()) >= 2.0, "xen-pv: P2M lookups: " + all);
+        assertEquals(0, strict.hypercalls() + strict.bounces(), all);
+        assertTrue(strict.perPacket(strict.invalidations()) >= 1.0, "iommu-strict: an invalidation per unmap: " + all);
+        final double nsNone = none.perPacket(none.modeledNanos());
+        assertTrue(paper.perPacket(paper.modeledNanos()) > 2 * nsNone, all);
+        assertTrue(paperAgain.perPacket(paperAgain.modeledNanos()) > 2 * nsNone, all);
+        assertTrue(strict.perPacket(strict.modeledNanos()) > 2 * nsNone, all);
+        assertTrue(xen.perPacket(xen.modeledNanos()) > nsNone, all);
+        assertTrue(xen.perPacket(xen.modeledNanos()) < paper.perPacket(paper.modeledNanos()), all);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownProfileAndGoOn() throws Exception {
+        engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0), Map.of("profile", "xen-pv"));
+        awaitPackets(5_000);
+        final SwapRecord refused = engine.swap("profile", "xen-hvm");
+        assertFalse(refused.ok());
+        assertTrue(refused.message().contains("xen-hvm") && refused.message().contains("kvm-viommu"),
+                refused.message());
+        assertEquals("ixgbevf/xen-pv", engine.status().platformName());
+        final long tx = engine.status().packetsTx();
+        awaitPackets(10_000);
+        assertTrue(engine.status().packetsTx() > tx, "forwarding goes on");
+        final SwapRecord ok = engine.swap("profile", "iommu-lazy");
+        assertTrue(ok.ok(), ok::toString);
+        awaitPackets(10_000);
+        engine.stop();
+        final RouterStatus s = engine.status();
+        assertEquals(EngineState.FINISHED, s.state(), () -> "error: " + s.error());
+        assertEquals("ixgbevf/iommu-lazy", s.platformName());
+        assertEquals(s.packetsRx(), s.packetsTx() + s.totalDrops());
+        assertEquals(0, s.buffersOutstanding());
+        assertEquals(0, s.liveMappings());
+        assertEquals(s.platform().get("dma_maps"), s.platform().get("dma_unmaps"));
+        assertEquals(s.platform().get("buffer_allocs"), s.platform().get("buffer_frees"));
+        assertEquals(0, s.platform().get("dma_faults"));
+        assertEquals(0, backend.last().leakedAtClose());
+    }
+
+    private static Phase phase(final String profile, final RouterStatus a, final RouterStatus b) {
+        return new Phase(profile, b.packetsRx() - a.packetsRx(), b.packetsTx() - a.packetsTx(),
+                b.modeledNanos() - a.modeledNanos(), hypercalls(b) - hypercalls(a),
+                delta(a, b, "bounces"), delta(a, b, "p2m_lookups"), delta(a, b, "iotlb_invalidations"),
+                delta(a, b, "dma_maps"));
+    }
+
+    private static long delta(final RouterStatus a, final RouterStatus b, final String key) {
+        return b.platform().get(key) - a.platform().get(key);
+    }
+
+    private static long hypercalls(final RouterStatus s) {
+        return s.platform().get("hypercalls_memory_exchange") + s.platform().get("hypercalls_mmu_update")
+                + s.platform().get("hypercalls_grant_table_op") + s.platform().get("hypercalls_multicall");
+    }
+
+    private void awaitPackets(final long atLeast) throws InterruptedException {
+        final long target = engine.status().packetsRx() + atLeast;
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (engine.status().packetsRx() < target) {
+            assertTrue(System.nanoTime() < deadline, "no progress");
+            Thread.sleep(1);
+        }
+    }
+}
