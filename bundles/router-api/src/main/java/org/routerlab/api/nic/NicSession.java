@@ -52,6 +52,30 @@ public interface NicSession extends AutoCloseable {
      */
     default long modeledTime() { return modeledNanos(); }
 
+    /**
+     * A platform change prepared off the data path by {@link #preparePlatformChange}: {@link #commit()} makes it take
+     * effect (forwarding thread, at a burst boundary, everything quiesced as for {@link #changePlatform}; it must be
+     * quick), {@link #abandon()} drops it (control plane or forwarding thread) and releases what was prepared.
+     */
+    interface PlatformChange {
+        void commit();
+
+        default void abandon() {
+        }
+    }
+
+    /**
+     * Prepares a change of platform setting {@code key} to {@code value} on the control plane, where slow work
+     * belongs (allocating memory, building tables), so that the data path only pauses for {@link
+     * PlatformChange#commit()}. Must not touch state the forwarding thread uses. Default: all the work happens at
+     * commit, through {@link #changePlatform}.
+     *
+     * @throws IllegalArgumentException when the value is invalid (nothing is prepared)
+     */
+    default PlatformChange preparePlatformChange(final String key, final String value) {
+        return () -> changePlatform(key, value);
+    }
+
     /** Releases every resource (memory, sockets, attached programs). Idempotent. */
     @Override
     void close();

@@ -278,6 +278,9 @@ final class ForwardingLoop {
                 final SwapRequest swap = pendingSwap;
                 if (swap != null) {
                     pendingSwap = null;
+                    if (swap.kind() == SwapRequest.Kind.PLATFORM) {
+                        abandonQuietly(swap);
+                    }
                     swap.refuse(this, "the run ended first");
                 }
                 if (settlingSwap != null) {
@@ -804,6 +807,7 @@ final class ForwardingLoop {
         }
         for (int p = 0; p < portCount; p++) {
             if (ports[p].rxHeld() != 0 || !txRuns[p].isEmpty()) {
+                abandonQuietly(request);
                 request.refuse(this, "port " + ports[p].info().name() + " still holds " + ports[p].rxHeld()
                         + " rx and " + txRuns[p].total() + " tx buffers the NIC cannot give back now");
                 return;
@@ -822,9 +826,10 @@ final class ForwardingLoop {
         retiring = 0;
         String failure = null;
         try {
-            session.changePlatform(request.key(), request.value());
+            request.change().commit();
         } catch (RuntimeException e) {
             failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            abandonQuietly(request);
         }
         memory = session.platform().memory();
         lastDmaFaults = dmaFaults();
@@ -840,6 +845,14 @@ final class ForwardingLoop {
         } else {
             request.activated();
             startSettling(request, System.nanoTime() - begin);
+        }
+    }
+
+    private static void abandonQuietly(final SwapRequest request) {
+        try {
+            request.change().abandon();
+        } catch (RuntimeException e) {
+            // Nothing was committed; what the backend prepared is its to release.
         }
     }
 

@@ -753,8 +753,16 @@ public final class RouterEngine implements EngineControl {
             }
             final Map<String, String> next = new TreeMap<>(config);
             next.put(ConfigKeys.PROFILE, profile);
-            final DmaStrategy strategy = dma.service().create(Map.copyOf(next));
-            return await(SwapRequest.platform(ConfigKeys.PROFILE, from, profile, trigger, strategy, trace)
+            // The slow part (new guest memory, tables) is prepared here, off the data path; invalid values throw.
+            final NicSession.PlatformChange change = session.preparePlatformChange(ConfigKeys.PROFILE, profile);
+            final DmaStrategy strategy;
+            try {
+                strategy = dma.service().create(Map.copyOf(next));
+            } catch (RuntimeException | LinkageError e) {
+                change.abandon();
+                throw e;
+            }
+            return await(SwapRequest.platform(ConfigKeys.PROFILE, from, profile, trigger, strategy, change, trace)
                     .onActive(() -> config = Map.copyOf(next)));
         }
 

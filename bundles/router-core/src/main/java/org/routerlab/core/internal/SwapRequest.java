@@ -29,6 +29,7 @@ final class SwapRequest {
     private final String value;
     private final TraceSink trace;
     private final SwapRecord record;
+    private org.routerlab.api.nic.NicSession.PlatformChange change;
     private final CompletableFuture<SwapRecord> result = new CompletableFuture<>();
     private Runnable onActive = () -> { };
     private long pauseNanos;
@@ -56,9 +57,15 @@ final class SwapRequest {
     }
 
     static SwapRequest platform(final String key, final String from, final String to, final String trigger,
-            final DmaStrategy next, final TraceSink trace) {
-        return new SwapRequest(Kind.PLATFORM, key, from, to, trigger, next, key, to, trace, null);
+            final DmaStrategy next, final org.routerlab.api.nic.NicSession.PlatformChange change,
+            final TraceSink trace) {
+        final SwapRequest r = new SwapRequest(Kind.PLATFORM, key, from, to, trigger, next, key, to, trace, null);
+        r.change = change;
+        return r;
     }
+
+    /** The prepared platform change of a {@link Kind#PLATFORM} request. */
+    org.routerlab.api.nic.NicSession.PlatformChange change() { return change; }
 
     static SwapRequest record(final SwapRecord record, final TraceSink trace) {
         return new SwapRequest(Kind.RECORD, record.what(), record.from(), record.to(), record.trigger(), null, null,
