@@ -14,13 +14,17 @@
 #   af-xdp/*: ./router run --set nic=af-xdp in the router namespace, pinned to CPU 1 with taskset; XDP in skb mode
 #            (the generic XDP hook and the copy into the UMEM also run in softirq on CPU 0).
 #
-#   examples/afxdp-bench.sh            # RUNS=5 CONFIGS="kernel af-xdp/per-packet af-xdp/premapped-reuse"
+# - NICE=-10 runs the generator and the Java router with that nice value (on a machine shared with other work; the
+#   kernel's forwarding runs in the generator's softirq, so it gets the same priority).
+#
+#   examples/afxdp-bench.sh            # RUNS=5 CONFIGS="kernel af-xdp/per-packet af-xdp/premapped-reuse" NICE=0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 RUNS="${RUNS:-5}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-6}"
 CONFIGS="${CONFIGS:-kernel af-xdp/per-packet af-xdp/premapped-reuse}"
+NICE="${NICE:-0}"
 DIST="$ROOT/distribution/target/routerlab"
 
 [[ $EUID -eq 0 ]] || { echo "afxdp-bench: run as root" >&2; exit 2; }
@@ -70,7 +74,7 @@ rx_b0() { ip netns exec "$B" cat /sys/class/net/b0/statistics/rx_packets; }
 
 # One run: the generator for SECONDS_PER_RUN s on CPU 0; b0's packets/s over the middle 4 s.
 measure() {
-    ip netns exec "$A" taskset -c 0 "${TOOL[@]}" gen --dev a0 --dst-mac "$R1_MAC" --src 10.77.1.2 --dst 10.77.2.2 \
+    ip netns exec "$A" nice -n "$NICE" taskset -c 0 "${TOOL[@]}" gen --dev a0 --dst-mac "$R1_MAC" --src 10.77.1.2 --dst 10.77.2.2 \
         --size 60 --flows 64 --seconds "$SECONDS_PER_RUN" >"$WORK/gen.log" 2>&1 &
     local gen=$!
     sleep 1.5
@@ -84,6 +88,7 @@ measure() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), nice $NICE, $RUNS runs of ${SECONDS_PER_RUN} s"
 printf '%-26s %12s %22s %14s\n' "config" "median pps" "min-max pps" "offered Mpps"
 for config in $CONFIGS; do
     ROUTER=""
@@ -95,7 +100,7 @@ for config in $CONFIGS; do
             ;;
         af-xdp/*)
             dma="${config#af-xdp/}"
-            ip netns exec "$R" taskset -c 1 env ROUTER_NO_BUILD=1 "$ROOT/router" run --duration 3600 \
+            ip netns exec "$R" nice -n "$NICE" taskset -c 1 env ROUTER_NO_BUILD=1 "$ROOT/router" run --duration 3600 \
                 --set nic=af-xdp --set dma="$dma" --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= \
                 >"$WORK/router.out" 2>"$WORK/router.err" &
             ROUTER=$!

@@ -65,6 +65,10 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
     private boolean rxStopped;
     private int reclaimCursor;
     private Thread owner;
+    /** Set by a close from another thread (bundle stop while forwarding): every data-path call then does nothing. */
+    private volatile boolean stopped;
+    /** Set by the forwarding thread's first rxBurst after {@link #stopped}: no call of it is still inside a ring. */
+    private volatile boolean stopAcknowledged;
     private long nextTick;
     private long nextStats;
 
@@ -115,6 +119,10 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
 
     @Override
     public int rxBurst(final PacketBatch batch, final int max) {
+        if (stopped) {
+            stopAcknowledged = true;
+            return 0;
+        }
         final long now = System.nanoTime();
         if (owner == null) {
             owner = Thread.currentThread();
@@ -203,7 +211,7 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
 
     @Override
     public boolean postRx(final int buffer, final long dma) {
-        if (rxStopped || held >= ringSize) {
+        if (rxStopped || held >= ringSize || stopped) {
             return false;
         }
         final XskRing fill = this.fill;
@@ -222,7 +230,7 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
 
     @Override
     public void commitRx() {
-        if (uncommitted == 0) {
+        if (uncommitted == 0 || stopped) {
             return;
         }
         fill.submit(uncommitted);
@@ -242,6 +250,9 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
      */
     @Override
     public int reclaimRx(final PacketBatch out, final int max) {
+        if (stopped) {
+            return 0;
+        }
         if (!rxStopped) {
             stopRx();
         }
@@ -296,7 +307,7 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
     @Override
     public int txBurst(final PacketBatch batch) {
         final int n = batch.size();
-        if (n == 0) {
+        if (n == 0 || stopped) {
             return 0;
         }
         final XskRing tx = this.tx;
@@ -341,11 +352,14 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
 
     @Override
     public int txFreeSlots() {
-        return tx.free(tx.size);
+        return stopped ? 0 : tx.free(tx.size);
     }
 
     @Override
     public int reapTxCompletions(final PacketBatch completed, final int max) {
+        if (stopped) {
+            return 0;
+        }
         if (tx.producer() != tx.consumerNow()) {
             kick(); // copy mode sends only inside sendto, at most the tx budget per call
         }
@@ -378,13 +392,13 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
 
     @Override
     public int txInFlight() {
-        return txInFlight;
+        return stopped ? 0 : txInFlight;
     }
 
     /** {@inheritDoc} Sends one of the port's own frames (ARP, ICMP, held); completions are filtered out. */
     @Override
     public boolean sendOwn(final int frame, final int length) {
-        if (tx.free(1) < 1) {
+        if (stopped || tx.free(1) < 1) {
             return false;
         }
         tx.putDescriptor(tx.producer(), (long) (frame - umemStart) << AfXdpPlatform.FRAME_SHIFT, length);
@@ -403,12 +417,36 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
 
     @Override
     public void punt(final PacketBatch batch, final int slot, final DropReason reason, final int nextHopAddress) {
+        if (stopped) {
+            return;
+        }
         controlPlane.punt(batch.offset(slot), batch.length(slot), reason, nextHopAddress);
     }
 
     @Override
     public PortCounters counters() {
         return counters;
+    }
+
+    /**
+     * Stops the port from another thread: every data-path call returns at once from now on. Returns true when the
+     * forwarding thread has acknowledged (it is no longer inside a ring), or when no thread ever drove the port,
+     * within {@code timeoutNanos}.
+     */
+    boolean stopFromOutside(final long timeoutNanos) {
+        stopped = true;
+        if (owner == null) {
+            return true;
+        }
+        final long until = System.nanoTime() + timeoutNanos;
+        while (!stopAcknowledged && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        return stopAcknowledged;
+    }
+
+    boolean stopped() {
+        return stopped;
     }
 
     /** Own frames not back yet (in the tx ring, or held for an unresolved neighbour). */
@@ -418,6 +456,9 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
 
     /** Releases held frames and reaps own completions (teardown, after the last cycle). */
     void quiesce() {
+        if (stopped) {
+            return;
+        }
         controlPlane.dropAllHeld();
         final long until = System.nanoTime() + 50_000_000L;
         while (ownFramesOut() > 0 && System.nanoTime() < until) {

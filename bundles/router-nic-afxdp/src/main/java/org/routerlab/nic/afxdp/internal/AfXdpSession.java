@@ -38,7 +38,8 @@ final class AfXdpSession implements NicSession {
     private final List<NicPort> ports;
     private final List<AfXdpPort> afxdpPorts;
     private final Runnable onClose;
-    private boolean closed;
+    private boolean released;
+    private boolean memoryUnmapped;
 
     private AfXdpSession(final AfXdpConfig config, final MemorySegment memory, final AfXdpPlatform platform,
             final List<Attachment> attachments, final List<AfXdpPort> ports, final Runnable onClose) {
@@ -186,7 +187,9 @@ final class AfXdpSession implements NicSession {
             a.program = -1;
             a.map = -1;
         }
-        Native.munmap(memory);
+        if (memory != null) {
+            Native.munmap(memory);
+        }
     }
 
     @Override
@@ -226,24 +229,46 @@ final class AfXdpSession implements NicSession {
         close(true);
     }
 
-    /** @param quiesce reap the ports' own frames first (only from the thread that drove the ports, after it ended) */
-    synchronized void close(final boolean quiesce) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        for (final AfXdpPort p : afxdpPorts) {
-            try {
-                if (quiesce) {
-                    p.quiesce();
+    /**
+     * Releases everything. {@code owner} is true when called by whoever drove the ports (the forwarding thread
+     * after its last cycle, or the control plane when the run never started); false from the bundle's deactivation
+     * while a run may still be forwarding: then the ports are stopped first (the forwarding thread acknowledges at
+     * its next rx burst), the programs detached and the sockets closed, but the UMEM stays mapped — the engine may
+     * still read frames it holds — until the owner's close (or the process's exit) unmaps it.
+     */
+    synchronized void close(final boolean owner) {
+        if (!released) {
+            released = true;
+            boolean quiet = true;
+            for (final AfXdpPort p : afxdpPorts) {
+                if (!owner) {
+                    quiet &= p.stopFromOutside(1_000_000_000L);
                 }
-                p.readStatistics();
-            } catch (RuntimeException e) {
-                LOG.warn("af-xdp: {}: final statistics failed: {}", p.info().name(), e.toString());
             }
-            LOG.info("af-xdp: {} closed: {} {}", p.info().name(), p.counters().snapshot(), p.control().snapshot());
+            for (final AfXdpPort p : afxdpPorts) {
+                try {
+                    if (owner) {
+                        p.quiesce();
+                    }
+                    if (quiet) {
+                        p.readStatistics();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("af-xdp: {}: final statistics failed: {}", p.info().name(), e.toString());
+                }
+                LOG.info("af-xdp: {} closed: {} {}", p.info().name(), p.counters().snapshot(), p.control().snapshot());
+            }
+            release(attachments, owner ? memory : null);
+            if (owner) {
+                memoryUnmapped = true;
+            } else {
+                LOG.info("af-xdp: session closed from outside its forwarding thread: programs detached, sockets "
+                        + "closed; the UMEM is unmapped when the run ends");
+            }
+            onClose.run();
+        } else if (owner && !memoryUnmapped) {
+            memoryUnmapped = true;
+            Native.munmap(memory);
         }
-        release(attachments, memory);
-        onClose.run();
     }
 }

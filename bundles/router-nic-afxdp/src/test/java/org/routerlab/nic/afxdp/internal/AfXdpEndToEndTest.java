@@ -50,7 +50,11 @@ class AfXdpEndToEndTest {
     }
 
     private EngineHarness engine() {
-        return new EngineHarness(home, null, Topology.PORTS, new AfXdpNicBackend(),
+        return engine(new AfXdpNicBackend());
+    }
+
+    private EngineHarness engine(final AfXdpNicBackend backend) {
+        return new EngineHarness(home, null, Topology.PORTS, backend,
                 new org.routerlab.dma.batch16.internal.Batch16StrategyFactory(),
                 new org.routerlab.dma.premapped.internal.PremappedReuseFactory(),
                 new org.routerlab.dma.recycle.internal.RecycleStrategyFactory());
@@ -217,6 +221,27 @@ class AfXdpEndToEndTest {
                         + s.platform());
             }
         }
+    }
+
+    @Test
+    void shouldDetachEverythingWhenTheBundleStopsWhileForwarding() throws Exception {
+        final AfXdpNicBackend backend = new AfXdpNicBackend();
+        final EngineHarness engine = engine(backend);
+        start(engine, "per-packet");
+        try {
+            final Topology.Result ping = topology.tryIn(topology.a, 20, "ping", "-c", "2", "-i", "0.2", "-W", "2",
+                    Topology.B_ADDRESS);
+            assertTrue(ping.output().contains(" 0% packet loss"), ping.output());
+            backend.deactivate(); // the bundle stops under a running engine
+            assertFalse(topology.xdpAttached(topology.r, "r1") || topology.xdpAttached(topology.r, "r2"),
+                    "detached at bundle stop");
+            final Topology.Result after = topology.tryIn(topology.a, 10, "ping", "-c", "1", "-W", "1",
+                    Topology.B_ADDRESS);
+            assertTrue(after.output().contains("100% packet loss"), "nothing forwards any more: " + after.output());
+        } finally {
+            engine.stop();
+        }
+        assertEquals(EngineState.FINISHED, engine.status().state(), () -> String.valueOf(engine.status().error()));
     }
 
     private static long delta(final RouterStatus before, final RouterStatus after, final String reason) {
