@@ -71,6 +71,18 @@ final class PluginRegistry<T> {
         return list == null || list.isEmpty() ? null : list.get(0);
     }
 
+    /** The name {@code service} is registered under (whatever its rank), or null. */
+    String nameOf(final T service) {
+        for (final List<Entry<T>> list : byName.values()) {
+            for (final Entry<T> e : list) {
+                if (e.service() == service) {
+                    return e.name();
+                }
+            }
+        }
+        return null;
+    }
+
     List<Entry<T>> all() {
         final List<Entry<T>> all = new ArrayList<>();
         byName.values().forEach(l -> all.add(l.get(0)));

@@ -178,26 +178,16 @@ public final class RouterEngine implements EngineControl {
      * router wanted it (its configured value) but fell back, it is swapped in.
      */
     private <T> void pluginArrived(final String kind, final PluginRegistry<T> registry, final T service) {
-        for (final PluginRegistry.Entry<T> e : registry.all()) {
-            if (e.service() == service) {
-                quarantine.remove(kind + ":" + e.name());
-                final Run run = current;
-                if (run != null && run.state() == EngineState.RUNNING && e.name().equals(run.wanted(kind))
-                        && !e.name().equals(run.active(kind))) {
-                    run.submit(kind, e.name(), "bundle");
-                }
-            }
+        final String name = registry.nameOf(service);
+        if (name == null) {
+            return;
         }
-    }
-
-    @Reference(service = TraceStore.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, unbind = "removeTraceStore")
-    void addTraceStore(final TraceStore store, final ServiceReference<?> reference) {
-        traceStores.add(store, reference);
-    }
-
-    void removeTraceStore(final TraceStore store) {
-        traceStores.remove(store);
+        quarantine.remove(kind + ":" + name);
+        final Run run = current;
+        if (run != null && run.state() == EngineState.RUNNING && name.equals(run.wanted(kind))
+                && !name.equals(run.active(kind))) {
+            run.submit(kind, name, "bundle");
+        }
     }
 
     // ---- EngineControl

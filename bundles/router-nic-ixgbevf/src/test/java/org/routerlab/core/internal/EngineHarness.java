@@ -62,6 +62,11 @@ public final class EngineHarness {
         engine.start(limits, overrides);
     }
 
+    /** Registers {@code factory} (again): a new registration lifts an earlier quarantine of its name. */
+    public void register(final DmaStrategyFactory factory) {
+        engine.addStrategy(factory, null);
+    }
+
     public RouterStatus status() {
         return engine.status();
     }
