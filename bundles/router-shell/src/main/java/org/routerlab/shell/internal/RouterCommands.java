@@ -20,7 +20,9 @@ import org.routerlab.api.engine.RunLimits;
     "osgi.command.function=counters",
     "osgi.command.function=plugins",
     "osgi.command.function=start",
-    "osgi.command.function=stop"
+    "osgi.command.function=stop",
+    "osgi.command.function=swap",
+    "osgi.command.function=swaps"
 })
 public final class RouterCommands {
     @Reference
@@ -65,6 +67,26 @@ public final class RouterCommands {
         final RunLimits limits = new RunLimits(Math.round(seconds * 1e9), 0);
         engine.start(limits, overrides);
         return RouterFormat.runHeader(engine.configuration(), limits);
+    }
+
+    /**
+     * router:swap WHAT VALUE — hot-swaps the running router's DMA strategy ({@code dma}), routing algorithm
+     * ({@code routing}), route table ({@code routes FILE}) or cost profile ({@code profile}) without stopping it,
+     * e.g. {@code router:swap dma premapped-reuse}. Prints what happened, with the forwarding pause and loss.
+     */
+    public String swap(final String what, final String value) throws Exception {
+        return RouterFormat.swapLine(engine.swap(what, value));
+    }
+
+    /** router:swaps — every swap of the current (or last) run. */
+    public String swaps() {
+        final var list = engine.status().swaps();
+        if (list.isEmpty()) {
+            return "no swaps";
+        }
+        final StringBuilder out = new StringBuilder(RouterFormat.swapSummary(list)).append('\n');
+        list.forEach(r -> out.append(RouterFormat.swapLine(r)).append('\n'));
+        return out.toString();
     }
 
     /** router:stop — ends the run; router:status then shows the final counters. */

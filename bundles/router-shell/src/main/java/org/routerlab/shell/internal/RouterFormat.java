@@ -11,6 +11,7 @@ import org.routerlab.api.engine.DropReason;
 import org.routerlab.api.engine.PluginInfo;
 import org.routerlab.api.engine.PluginKind;
 import org.routerlab.api.engine.RouterStatus;
+import org.routerlab.api.engine.SwapRecord;
 import org.routerlab.api.engine.RunLimits;
 import org.routerlab.api.nic.PortCounter;
 import org.routerlab.api.platform.PlatformOp;
@@ -151,12 +152,48 @@ final class RouterFormat {
             }
             row(out, "port " + port.getKey(), counters.toString());
         }
+        if (!s.swaps().isEmpty()) {
+            row(out, "swaps", swapSummary(s.swaps()));
+            final int shown = Math.min(s.swaps().size(), 10);
+            for (int i = 0; i < shown; i++) {
+                row(out, "", swapLine(s.swaps().get(i)));
+            }
+            if (shown < s.swaps().size()) {
+                row(out, "", "… " + (s.swaps().size() - shown) + " more (--json lists them all)");
+            }
+        }
         row(out, "trace", s.traceRecords() + " records");
         row(out, "bundles", report.bundlesActive() + "/" + report.bundlesTotal() + " active");
         if (s.error() != null) {
             row(out, "error", s.error());
         }
         return out.toString();
+    }
+
+    /** {@code N swaps (K refused), pause max X us, p99 Y us, packets lost Z}. */
+    static String swapSummary(final List<SwapRecord> swaps) {
+        final long refused = swaps.stream().filter(r -> !r.ok()).count();
+        final long[] pauses = swaps.stream().filter(SwapRecord::ok).mapToLong(SwapRecord::pauseNanos).sorted()
+                .toArray();
+        final long lost = swaps.stream().mapToLong(SwapRecord::packetsLost).sum();
+        final StringBuilder b = new StringBuilder();
+        b.append(swaps.size()).append(" swaps");
+        if (refused > 0) {
+            b.append(" (").append(refused).append(" refused)");
+        }
+        if (pauses.length > 0) {
+            b.append(String.format(Locale.ROOT, ", pause median %.1f us, p99 %.1f us, max %.1f us",
+                    pauses[pauses.length / 2] / 1e3, pauses[(int) Math.min(pauses.length - 1,
+                            Math.ceil(pauses.length * 0.99) - 1)] / 1e3, pauses[pauses.length - 1] / 1e3));
+        }
+        b.append(", packets lost ").append(lost);
+        return b.toString();
+    }
+
+    static String swapLine(final SwapRecord r) {
+        return String.format(Locale.ROOT, "%8.3f s  %-7s %s -> %s  (%s)  %s", r.wallNanos() / 1e9, r.what(), r.from(),
+                r.to(), r.trigger(), r.ok() ? String.format(Locale.ROOT, "pause %.1f us, lost %d",
+                        r.pauseNanos() / 1e3, r.packetsLost()) : "REFUSED: " + r.message());
     }
 
     private static void row(final StringBuilder out, final String label, final String text) {
@@ -209,6 +246,23 @@ final class RouterFormat {
         s.ports().forEach((name, counters) -> ports.put(name, portOrdered(counters)));
         json.put("ports", ports);
         json.put("trace_records", s.traceRecords());
+        json.put("platform_name", s.platformName());
+        final List<Object> swaps = new ArrayList<>();
+        for (final SwapRecord r : s.swaps()) {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time_seconds", r.wallNanos() / 1e9);
+            m.put("modeled_ns", r.modeledNanos());
+            m.put("what", r.what());
+            m.put("from", r.from());
+            m.put("to", r.to());
+            m.put("trigger", r.trigger());
+            m.put("ok", r.ok());
+            m.put("pause_ns", r.pauseNanos());
+            m.put("packets_lost", r.packetsLost());
+            m.put("message", r.message());
+            swaps.add(m);
+        }
+        json.put("swaps", swaps);
         json.put("configuration", new TreeMap<>(report.configuration()));
         final Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("duration_seconds", report.limits().durationNanos() / 1e9);

@@ -14,6 +14,22 @@ import org.routerlab.api.engine.RunLimits;
 
 class RouterFormatTest {
     @Test
+    void shouldSummarizeSwapsWithPausePercentilesAndLoss() {
+        final List<org.routerlab.api.engine.SwapRecord> swaps = new java.util.ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            swaps.add(new org.routerlab.api.engine.SwapRecord(i * 1_000_000L, 0, "dma", "per-packet",
+                    "premapped-reuse", "schedule", i * 1_000L, 0, true, ""));
+        }
+        swaps.add(new org.routerlab.api.engine.SwapRecord(0, 0, "dma", "per-packet", "broken", "command", 0, 0,
+                false, "broken failed to start: boom"));
+        assertEquals("101 swaps (1 refused), pause median 51.0 us, p99 99.0 us, max 100.0 us, packets lost 0",
+                RouterFormat.swapSummary(swaps));
+        assertEquals("   0.001 s  dma     per-packet -> premapped-reuse  (schedule)  pause 1.0 us, lost 0",
+                RouterFormat.swapLine(swaps.get(0)));
+        assertTrue(RouterFormat.swapLine(swaps.get(100)).endsWith("REFUSED: broken failed to start: boom"));
+    }
+
+    @Test
     void shouldFormatStatusLineWithRatesOverTheLastSecondAndNonZeroDropReasons() {
         final RouterStatus before = Statuses.status(EngineState.RUNNING, 1_000_000, 900_000, 1_000_000_000L,
                 Map.of("no-route", 50_000L), Map.of("dma_maps", 2_000_000L));
