@@ -69,6 +69,11 @@ public final class EngineHarness {
         return engine.status();
     }
 
+    /** A live swap ({@code dma}, {@code routing}, …) of the running engine. */
+    public org.routerlab.api.engine.SwapRecord swap(final String what, final String value) throws Exception {
+        return engine.swap(what, value);
+    }
+
     public void stop() throws InterruptedException {
         engine.stop();
         engine.awaitFinished(Duration.ofSeconds(30));

@@ -62,8 +62,14 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
     private int held;
     private int uncommitted;
     private int txInFlight;
-    private boolean rxStopped;
-    private int reclaimCursor;
+    /** The socket is out of the XSKMAP (a reclaim happened); it goes back once the fill ring is rewritten. */
+    private boolean rxPaused;
+    /** While paused: the fill producer the kernel last saw; every slot before it must be rewritten to resume. */
+    private int resumeAt;
+    /** Reclaimed descriptors still to hand out (local frames, newest first), and the cursor into them. */
+    private final int[] reclaimList;
+    private int reclaimCount;
+    private int reclaimNext;
     private Thread owner;
     /** Set by a close from another thread (bundle stop while forwarding): every data-path call then does nothing. */
     private volatile boolean stopped;
@@ -94,6 +100,7 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
         this.txOffset = new long[frames];
         this.txLength = new int[frames];
         this.txDma = new long[frames];
+        this.reclaimList = new int[2 * ringSize];
         this.own = new OwnFrames(platform.reserve(info.device(), ownFrames), umemStart, frames);
         this.controlPlane = new ControlPlane(info, platform.memory(), own, this, settings, control);
     }
@@ -195,7 +202,7 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
 
     @Override
     public int rxFreeSlots() {
-        return rxStopped ? 0 : ringSize - held;
+        return stopped ? 0 : ringSize - held;
     }
 
     @Override
@@ -211,7 +218,7 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
 
     @Override
     public boolean postRx(final int buffer, final long dma) {
-        if (rxStopped || held >= ringSize || stopped) {
+        if (held >= ringSize || stopped) {
             return false;
         }
         final XskRing fill = this.fill;
@@ -233,73 +240,114 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
         if (uncommitted == 0 || stopped) {
             return;
         }
+        if (rxPaused) {
+            resume();
+            return;
+        }
         fill.submit(uncommitted);
         uncommitted = 0;
         counters.add(PortCounter.RX_TAIL_WRITES, 1);
     }
 
     /**
+     * After a reclaim: publishes the rewritten fill ring and puts the socket back into the XSKMAP once every slot
+     * the kernel may still read (up to the producer it last saw) holds a fresh buffer.
+     */
+    private void resume() {
+        fill.rewind(fill.producer() + uncommitted);
+        uncommitted = 0;
+        if (fill.producer() - resumeAt < 0) {
+            return; // not yet rewritten up to where the kernel may read: stay out of the XSKMAP
+        }
+        fill.publish();
+        counters.add(PortCounter.RX_TAIL_WRITES, 1);
+        try {
+            Bpf.update(xskMap, queue, socket.fd);
+            rxPaused = false;
+        } catch (NativeException e) {
+            // Session closing underneath; stay paused.
+        }
+    }
+
+    /**
      * {@inheritDoc}
      *
-     * <p>AF_XDP cannot take fill-ring entries back from a live socket: the kernel may already have cached them. So
-     * the first call <b>stops this port's receive side for the rest of the session</b>: the socket leaves the
-     * XSKMAP (traffic falls back to the kernel stack), then every buffer comes back — posts not yet committed,
-     * frames still in the rx ring (counted as {@code rx_missed} and {@code rx_discarded_at_stop}), and fill-ring
-     * entries the kernel never used. Transmit keeps working. This is what a strategy's detach at the end of a run
-     * needs; a hot swap must instead let the {@link #rxHeld()} frames drain through {@link #rxBurst}.
+     * <p>AF_XDP cannot take fill-ring entries back from a socket the kernel is feeding: it may already have cached
+     * them. So a reclaim first takes the socket out of the XSKMAP (traffic falls back to the kernel stack for the
+     * moment) and waits 2 ms for a redirect in flight; then nothing consumes the fill ring. It returns, newest
+     * first (rings are FIFO): the fill-ring entries the kernel never used — their slots are then rewritten by the
+     * next posts, since the kernel reads a slot's address only when it consumes it — and the frames already in the
+     * rx ring, whose packets are dropped ({@code rx_missed}, {@code rx_discarded_at_reclaim}). The socket goes back
+     * into the XSKMAP at the {@link #commitRx()} that has rewritten every slot the kernel may still read, so
+     * receive resumes after a hot swap's refill; at the end of a run it simply stays out until close.
      */
     @Override
     public int reclaimRx(final PacketBatch out, final int max) {
         if (stopped) {
             return 0;
         }
-        if (!rxStopped) {
-            stopRx();
+        if (reclaimNext == reclaimCount) {
+            prepareReclaim();
+            if (reclaimCount == 0) {
+                return 0;
+            }
         }
         int n = 0;
-        final int frames = postedBuffer.length;
-        while (n < max && out.remaining() > 0 && reclaimCursor < frames) {
-            final int local = reclaimCursor++;
-            if (inFill[local]) {
-                inFill[local] = false;
-                out.add(postedBuffer[local], platform.bufferOffset(postedBuffer[local]), 0, postedDma[local], index);
-                held--;
-                n++;
-            }
+        while (n < max && out.remaining() > 0 && reclaimNext < reclaimCount) {
+            final int local = reclaimList[reclaimNext++];
+            out.add(postedBuffer[local], platform.bufferOffset(postedBuffer[local]), 0, postedDma[local], index);
+            n++;
+        }
+        if (reclaimNext == reclaimCount) {
+            reclaimNext = 0;
+            reclaimCount = 0;
         }
         return n;
     }
 
-    /** Takes the socket out of the XSKMAP and drops what is in the rx ring: nothing more arrives. */
-    private void stopRx() {
-        rxStopped = true;
-        try {
-            Bpf.delete(xskMap, queue);
-        } catch (NativeException e) {
-            // Already gone (session closing); the program falls back to XDP_PASS either way.
+    /** Pauses receive and lists every held descriptor, newest first. */
+    private void prepareReclaim() {
+        if (held == 0) {
+            return;
         }
-        // A frame being redirected while the entry was removed may still land: give the softirq a moment.
-        final long until = System.nanoTime() + 2_000_000L;
-        while (System.nanoTime() < until) {
-            Thread.onSpinWait();
-        }
-        if (uncommitted > 0) {
-            uncommitted = 0; // written but never published: the kernel never saw them (they are still inFill)
-        }
-        int n;
-        long discarded = 0;
-        while ((n = rx.available(256)) > 0) {
-            final int first = rx.consumer();
-            for (int k = 0; k < n; k++) {
-                final int local = (int) (rx.address(first + k) >>> AfXdpPlatform.FRAME_SHIFT);
-                // Keep it flagged: reclaim hands it back with the never-filled ones.
-                inFill[local] = true;
+        if (!rxPaused) {
+            rxPaused = true;
+            resumeAt = fill.publishedProducer();
+            try {
+                Bpf.delete(xskMap, queue);
+            } catch (NativeException e) {
+                // Already gone (session closing); the program falls back to XDP_PASS either way.
             }
-            rx.release(n);
-            discarded += n;
+            final long until = System.nanoTime() + 2_000_000L;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
         }
-        counters.add(PortCounter.RX_MISSED, discarded);
-        control.add(ControlCounter.RX_DISCARDED_AT_STOP, discarded);
+        final int filled = rx.availableNow();
+        final int unfilled = held - filled;
+        int k = 0;
+        // The newest: fill-ring slots the kernel never consumed (written, committed or not).
+        final int end = fill.producer() + uncommitted;
+        for (int i = 1; i <= unfilled; i++) {
+            final int local = (int) (fill.address(end - i) >>> AfXdpPlatform.FRAME_SHIFT);
+            inFill[local] = false;
+            reclaimList[k++] = local;
+        }
+        fill.rewind(end - unfilled);
+        uncommitted = 0;
+        // Then the frames already received and not handed out, newest first; their packets are dropped.
+        final int first = rx.consumer();
+        for (int i = filled - 1; i >= 0; i--) {
+            final int local = (int) (rx.address(first + i) >>> AfXdpPlatform.FRAME_SHIFT);
+            inFill[local] = false;
+            reclaimList[k++] = local;
+        }
+        rx.release(filled);
+        counters.add(PortCounter.RX_MISSED, filled);
+        control.add(ControlCounter.RX_DISCARDED_AT_STOP, filled);
+        held -= k;
+        reclaimCount = k;
+        reclaimNext = 0;
     }
 
     // ---- transmit

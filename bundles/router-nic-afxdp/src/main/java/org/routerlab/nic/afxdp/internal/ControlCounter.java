@@ -32,8 +32,8 @@ enum ControlCounter {
     /** Transmit kicks (sendto) and how many of them came back EAGAIN (more than the kernel's tx budget queued). */
     TX_KICKS("tx_kicks"),
     TX_KICKS_EAGAIN("tx_kicks_eagain"),
-    /** Frames received into the rx ring but never handed to the engine, because the port stopped (teardown). */
-    RX_DISCARDED_AT_STOP("rx_discarded_at_stop"),
+    /** Frames received into the rx ring but never handed to the engine, because a reclaim took them back. */
+    RX_DISCARDED_AT_STOP("rx_discarded_at_reclaim"),
     /** XDP_STATISTICS of the socket, as last read. */
     XDP_RX_DROPPED("xdp_rx_dropped"),
     XDP_RX_INVALID_DESCS("xdp_rx_invalid_descs"),

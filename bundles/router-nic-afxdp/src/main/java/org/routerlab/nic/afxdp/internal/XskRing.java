@@ -85,6 +85,24 @@ final class XskRing {
         INT.setRelease(memory, producerAt, cachedProducer);
     }
 
+    /**
+     * Moves the producer's write position back to {@code index} without publishing (reclaim: the slots from there on
+     * are rewritten before the producer index is published again).
+     */
+    void rewind(final int index) {
+        cachedProducer = index;
+    }
+
+    /** Publishes the current write position (store-release of the producer index). */
+    void publish() {
+        INT.setRelease(memory, producerAt, cachedProducer);
+    }
+
+    /** The producer index the kernel last saw from us. */
+    int publishedProducer() {
+        return (int) INT.getAcquire(memory, producerAt);
+    }
+
     /** The consumer index as the kernel last published it (load-acquire). */
     int consumerNow() {
         return (int) INT.getAcquire(memory, consumerAt);
@@ -100,6 +118,12 @@ final class XskRing {
             n = cachedProducer - cachedConsumer;
         }
         return Math.min(n, max);
+    }
+
+    /** Every entry ready to read now (always refreshes the producer index with a load-acquire). */
+    int availableNow() {
+        cachedProducer = (int) INT.getAcquire(memory, producerAt);
+        return cachedProducer - cachedConsumer;
     }
 
     int consumer() {

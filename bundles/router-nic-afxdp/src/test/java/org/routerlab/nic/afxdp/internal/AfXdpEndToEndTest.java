@@ -224,6 +224,28 @@ class AfXdpEndToEndTest {
     }
 
     @Test
+    void shouldKeepForwardingAcrossHotSwapsOfTheStrategy() throws Exception {
+        final EngineHarness engine = engine();
+        start(engine, "premapped-reuse"); // a shared UMEM: every strategy runs on it without copies
+        final RouterStatus s;
+        try {
+            for (final String dma : List.of("per-packet", "batch-16", "recycle", "premapped-reuse")) {
+                final Topology.Result ping = topology.tryIn(topology.a, 20, "ping", "-c", "3", "-i", "0.2", "-W",
+                        "2", Topology.B_ADDRESS);
+                assertTrue(ping.output().contains(" 0% packet loss"), "before swapping to " + dma + ": "
+                        + ping.output());
+                engine.swap("dma", dma);
+            }
+            final Topology.Result ping = topology.tryIn(topology.a, 20, "ping", "-c", "3", "-i", "0.2", "-W", "2",
+                    Topology.B_ADDRESS);
+            assertTrue(ping.output().contains(" 0% packet loss"), "after the swaps: " + ping.output());
+        } finally {
+            s = stop(engine);
+        }
+        assertAccounted(s);
+    }
+
+    @Test
     void shouldDetachEverythingWhenTheBundleStopsWhileForwarding() throws Exception {
         final AfXdpNicBackend backend = new AfXdpNicBackend();
         final EngineHarness engine = engine(backend);
