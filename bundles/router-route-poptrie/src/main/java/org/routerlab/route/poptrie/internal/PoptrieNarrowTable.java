@@ -39,10 +39,10 @@ final class PoptrieNarrowTable extends PoptrieTable {
 
     /**
      * {@inheritDoc} In chunks of up to 64 addresses, three passes each. The first loads every top byte (independent
-     * loads from the 256 KiB {@code top}, no branch): a leaf is the answer; for a node it parks the node's byte offset
-     * in {@code nextHops} and sets the address's bit in a 64-bit mask. The second touches each such node line (the
-     * loop over the mask's set bits has no data-dependent branch and little work per node, so the lines' cache misses
-     * overlap) and adds the number of the address's leaf run; the third finishes from the lines, now in L1.
+     * loads from the 256 KiB {@code top}, no branch): a leaf is the answer; a node sets the address's bit in a 64-bit
+     * mask. The second touches each such node line (the loop over the mask's set bits has no data-dependent branch
+     * and little work per node, so the lines' cache misses overlap) and parks the line's byte offset and the number of
+     * the address's leaf run in {@code nextHops}; the third finishes from the lines, now in L1.
      */
     @Override
     public void lookupBulk(final int[] addresses, final int[] nextHops, final int count) {
@@ -53,21 +53,19 @@ final class PoptrieNarrowTable extends PoptrieTable {
 
     private void chunk(final int[] addresses, final int[] nextHops, final int from, final int to) {
         final byte[] t = top;
-        final int[] b = base;
         long pending = 0;
         for (int i = from; i < to; i++) {
-            final int address = addresses[i];
-            final int entry = t[address >>> TOP_SHIFT];
-            final int node = entry >> 31;
-            final int at = (b[address >>> GROUP_SHIFT] + (entry & 63)) << LINE_SHIFT;
-            nextHops[i] = ((entry - 1) & ~node) | (at & node);
-            pending |= (long) (node & 1) << (i - from);
+            final int entry = t[addresses[i] >>> TOP_SHIFT];
+            nextHops[i] = entry - 1;
+            pending |= (long) (entry >>> 31) << (i - from);
         }
+        final int[] b = base;
         final MemorySegment n = nodes;
         for (long m = pending; m != 0; m &= m - 1) {
             final int i = from + Long.numberOfTrailingZeros(m);
-            final int at = nextHops[i];
-            nextHops[i] = at | ((Long.bitCount(n.get(LONG, at + LEAFVEC) << ~(addresses[i] >>> CHUNK1_SHIFT)) - 1) & 63);
+            final int address = addresses[i];
+            final int at = (b[address >>> GROUP_SHIFT] + ((nextHops[i] + 1) & 63)) << LINE_SHIFT;
+            nextHops[i] = at | ((Long.bitCount(n.get(LONG, at + LEAFVEC) << ~(address >>> CHUNK1_SHIFT)) - 1) & 63);
         }
         for (long m = pending; m != 0; m &= m - 1) {
             final int i = from + Long.numberOfTrailingZeros(m);
