@@ -190,6 +190,16 @@ public final class RouterEngine implements EngineControl {
         }
     }
 
+    @Reference(service = TraceStore.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeTraceStore")
+    void addTraceStore(final TraceStore store, final ServiceReference<?> reference) {
+        traceStores.add(store, reference);
+    }
+
+    void removeTraceStore(final TraceStore store) {
+        traceStores.remove(store);
+    }
+
     // ---- EngineControl
 
     @Override
