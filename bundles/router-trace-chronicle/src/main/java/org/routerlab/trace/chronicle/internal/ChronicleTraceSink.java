@@ -11,6 +11,8 @@ import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.NULL_
 import static org.routerlab.trace.chronicle.internal.TraceRecordDescriptor.SCHEMA_VERSION;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
@@ -207,7 +209,8 @@ final class ChronicleTraceSink implements TraceSink {
             final Bytes<?> bytes = dc.wire().bytes();
             bytes.writeByte(KIND_PACKETS).writeLong(wallNanos).writeLong(modeledNanos);
             if (filter.keepsAllPackets()) {
-                bytes.writeInt(size).writeInt(entry).write(array, 0, size * entry);
+                bytes.writeInt(size).writeInt(entry);
+                copy(bytes, array, 0, size * entry);
             } else {
                 final long countAt = bytes.writePosition();
                 bytes.writeInt(0).writeInt(entry);
@@ -403,6 +406,24 @@ final class ChronicleTraceSink implements TraceSink {
             firstFailure = cause;
         }
         DROPPED.setRelease(this, dropped + 1);
+    }
+
+    /**
+     * Appends {@code length} bytes of {@code array} to the document: one bulk copy straight into the mapped file
+     * ({@code Bytes.write(byte[])} copies byte by byte, which made packet records 3 times dearer), falling back to
+     * Chronicle's copy when the range is not contiguous in one mapping (a chunk boundary).
+     */
+    private static void copy(final Bytes<?> bytes, final byte[] array, final int offset, final int length) {
+        final long at = bytes.writePosition();
+        bytes.writeSkip(length);
+        final long first = bytes.addressForWrite(at);
+        if (bytes.addressForWrite(at + length - 1) == first + length - 1) {
+            MemorySegment.copy(array, offset, MemorySegment.ofAddress(first).reinterpret(length),
+                    ValueLayout.JAVA_BYTE, 0, length);
+        } else {
+            bytes.writePosition(at);
+            bytes.write(array, offset, length);
+        }
     }
 
     private static void writeMap(final Bytes<?> bytes, final Map<String, String> map) {
