@@ -60,7 +60,9 @@ public final class CliDriver {
         runner = new CommandRunner(engine, new ServiceAlgorithms(context),
                 Path.of(home == null || home.isBlank() ? "" : home).toAbsolutePath(), System.in, stdout, System.err,
                 () -> countBundles(context, true), () -> countBundles(context, false));
-        runner.refusals(compatibility::refused);
+        // FileInstall starts plugins/ asynchronously: plugins lists them once each jar is active or refused.
+        final Path plugins = Path.of(home == null || home.isBlank() ? "" : home).toAbsolutePath().resolve("plugins");
+        runner.refusals(() -> compatibility.refusedOnceSettled(plugins, java.time.Duration.ofSeconds(10)));
         runner.traces(new TraceCommands(engine, this::traceStore, stdout, System.err));
         thread = new Thread(() -> exit.accept(executeOrFail(context)), "routerlab-cli");
         thread.start();

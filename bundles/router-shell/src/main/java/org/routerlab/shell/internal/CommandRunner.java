@@ -259,10 +259,11 @@ final class CommandRunner {
     }
 
     private int plugins(final boolean json) {
+        final List<PluginCompatibility.Refusal> refusals = refused.get(); // first: it waits for plugins/ to settle
         if (json) {
-            out.println(RouterFormat.pluginsJson(engine.plugins(), engine.configuration(), refused.get()));
+            out.println(RouterFormat.pluginsJson(engine.plugins(), engine.configuration(), refusals));
         } else {
-            out.print(RouterFormat.pluginsText(engine.plugins(), engine.configuration(), refused.get()));
+            out.print(RouterFormat.pluginsText(engine.plugins(), engine.configuration(), refusals));
         }
         out.flush();
         return OK;

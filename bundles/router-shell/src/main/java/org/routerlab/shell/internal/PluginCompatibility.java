@@ -1,5 +1,9 @@
 package org.routerlab.shell.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -12,11 +16,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.Version;
 import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleCapability;
@@ -48,6 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class PluginCompatibility {
     private static final Logger LOG = LoggerFactory.getLogger(PluginCompatibility.class);
     static final long SETTLE_MILLIS = 1_000;
+    private static final long SERVICE_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
     /**
      * An installed bundle the framework cannot resolve.
@@ -74,6 +81,8 @@ public final class PluginCompatibility {
 
     private BundleContext context;
     private BundleListener listener;
+    private ServiceListener services;
+    private volatile long lastServiceEvent = System.nanoTime();
     private ScheduledExecutorService settle;
     private ScheduledFuture<?> pending;
     /** Bundles already logged as refused: id → last-modified time of the revision logged. */
@@ -96,12 +105,15 @@ public final class PluginCompatibility {
             }
         };
         context.addBundleListener(listener);
+        services = event -> lastServiceEvent = System.nanoTime();
+        context.addServiceListener(services);
         schedule();
     }
 
     @Deactivate
     void deactivate() {
         context.removeBundleListener(listener);
+        context.removeServiceListener(services);
         settle.shutdownNow();
     }
 
@@ -133,6 +145,55 @@ public final class PluginCompatibility {
         } catch (final IllegalStateException e) {
             // The framework is stopping.
         }
+    }
+
+    /**
+     * {@link #refused()} once the plug-ins in {@code plugins} have settled: FileInstall installs and starts the jars
+     * there asynchronously, so a command that boots the router and lists at once ({@code router plugins}) first waits,
+     * at most {@code max}, until every jar there is a bundle that is active or refused.
+     */
+    public List<Refusal> refusedOnceSettled(final Path plugins, final Duration max) {
+        final long deadline = System.nanoTime() + max.toNanos();
+        try {
+            // Settled, and no service came or went for a moment: SCR registers components on a thread of its own.
+            while ((!settled(plugins) || System.nanoTime() - lastServiceEvent < SERVICE_QUIET_NANOS)
+                    && System.nanoTime() - deadline < 0) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return refused();
+    }
+
+    /** Whether each jar in {@code plugins} is installed and either active (resolved, for a fragment) or refused. */
+    private boolean settled(final Path plugins) {
+        final List<Path> jars;
+        try (Stream<Path> files = Files.list(plugins)) {
+            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList();
+        } catch (final IOException e) {
+            return true; // no plugins folder: nothing to wait for
+        }
+        final BundleContext c = context;
+        final FrameworkWiring wiring = c.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
+        final Bundle[] bundles = c.getBundles();
+        for (final Path jar : jars) {
+            final String name = jar.getFileName().toString();
+            boolean done = false;
+            for (final Bundle b : bundles) {
+                if (b.getBundleId() == 0 || !name.equals(file(b))) {
+                    continue;
+                }
+                final BundleRevision revision = b.adapt(BundleRevision.class);
+                final boolean fragment = revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+                done = b.getState() == Bundle.ACTIVE || fragment && b.getState() == Bundle.RESOLVED
+                        || b.getState() == Bundle.INSTALLED && !unsatisfied(b, wiring, bundles).isEmpty();
+            }
+            if (!done) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The installed bundles that cannot resolve, with the reasons; empty when every bundle resolves. */

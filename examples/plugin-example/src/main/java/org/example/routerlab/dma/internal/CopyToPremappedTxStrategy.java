@@ -169,14 +169,17 @@ final class CopyToPremappedTxStrategy implements DmaStrategy {
 
     @Override
     public void onReceive(final NicPort port, final PacketBatch received) {
-        // The receive mapping stays; only make the CPU's view of the frame current.
+        // The receive mapping stays; only make the CPU's view of the frame current. A frame of length 0 is a
+        // posted descriptor the engine reclaimed and hands back (a hot swap, the end of a run): nothing to sync.
         final DmaPlatform p = platform;
         final int device = port.info().device();
         final int n = received.size();
         for (int i = 0; i < n; i++) {
-            final int b = received.buffer(i);
-            p.sync(device, handle[b] + (received.offset(i) - p.bufferOffset(b)), received.length(i),
-                    DmaDirection.FROM_DEVICE);
+            final int length = received.length(i);
+            if (length > 0) {
+                final int b = received.buffer(i);
+                p.sync(device, handle[b] + (received.offset(i) - p.bufferOffset(b)), length, DmaDirection.FROM_DEVICE);
+            }
         }
     }
 
