@@ -188,27 +188,28 @@ final class ChronicleTraceReader implements TraceReader {
                 final int received = bytes.readInt();
                 final int transmitted = bytes.readInt();
                 final int dropped = bytes.readInt();
-                final int rxRing;
-                final int txRing;
-                final long[] deltas = platformDeltas;
-                java.util.Arrays.fill(deltas, 0);
                 if (bytes.readRemaining() >= 3 * Integer.BYTES) {
-                    rxRing = bytes.readInt();
-                    txRing = bytes.readInt();
-                    final int mask = bytes.readInt();
-                    if ((long) Integer.bitCount(mask) * Long.BYTES > bytes.readRemaining()
-                            || (mask >>> deltas.length) != 0) {
-                        throw corrupt(recordNumber, "burst record with platform mask=" + Integer.toHexString(mask));
-                    }
-                    for (int bits = mask; 0 != bits; bits &= bits - 1) {
-                        deltas[Integer.numberOfTrailingZeros(bits)] = bytes.readLong();
-                    }
+                    readBurstTail(bytes, recordNumber, visitor, wallNanos, modeledNanos, port, received, transmitted,
+                            dropped);
                 } else {
-                    rxRing = -1;
-                    txRing = -1;
+                    final long[] deltas = platformDeltas;
+                    java.util.Arrays.fill(deltas, 0);
+                    visit(() -> visitor.burst(wallNanos, modeledNanos, port, received, transmitted, dropped, -1, -1,
+                            deltas));
                 }
-                visit(() -> visitor.burst(wallNanos, modeledNanos, port, received, transmitted, dropped, rxRing,
-                        txRing, deltas));
+            }
+            case TraceRecordDescriptor.KIND_BURSTS -> {
+                require(bytes, recordNumber, kind, Integer.BYTES);
+                final int count = bytes.readInt();
+                if (count < 0 || (long) count * (TraceRecordDescriptor.BURST2_FIXED_LENGTH - 1)
+                        > bytes.readRemaining()) {
+                    throw corrupt(recordNumber, "bursts record with count=" + count);
+                }
+                for (int i = 0; i < count; i++) {
+                    require(bytes, recordNumber, kind, TraceRecordDescriptor.BURST2_FIXED_LENGTH - 1);
+                    readBurstTail(bytes, recordNumber, visitor, bytes.readLong(), bytes.readLong(), bytes.readInt(),
+                            bytes.readInt(), bytes.readInt(), bytes.readInt());
+                }
             }
             case KIND_SWAP -> {
                 require(bytes, recordNumber, kind, TraceRecordDescriptor.SWAP_STRINGS_OFFSET - 1);
@@ -281,6 +282,25 @@ final class ChronicleTraceReader implements TraceReader {
             default -> throw corrupt(recordNumber, "unknown record kind " + kind);
         }
         return kind;
+    }
+
+    /** The schema-2 part of a burst: rings, mask and platform deltas; then visits the burst. */
+    private void readBurstTail(final Bytes<?> bytes, final long recordNumber, final TraceVisitor visitor,
+            final long wallNanos, final long modeledNanos, final int port, final int received, final int transmitted,
+            final int dropped) throws IOException {
+        final long[] deltas = platformDeltas;
+        java.util.Arrays.fill(deltas, 0);
+        final int rxRing = bytes.readInt();
+        final int txRing = bytes.readInt();
+        final int mask = bytes.readInt();
+        if ((long) Integer.bitCount(mask) * Long.BYTES > bytes.readRemaining() || (mask >>> deltas.length) != 0) {
+            throw corrupt(recordNumber, "burst record with platform mask=" + Integer.toHexString(mask));
+        }
+        for (int bits = mask; 0 != bits; bits &= bits - 1) {
+            deltas[Integer.numberOfTrailingZeros(bits)] = bytes.readLong();
+        }
+        visit(() -> visitor.burst(wallNanos, modeledNanos, port, received, transmitted, dropped, rxRing, txRing,
+                deltas));
     }
 
     private Map<String, String> readMap(final Bytes<?> bytes, final long recordNumber, final byte kind)

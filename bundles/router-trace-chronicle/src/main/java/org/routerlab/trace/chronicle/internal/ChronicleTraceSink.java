@@ -43,6 +43,10 @@ final class ChronicleTraceSink implements TraceSink {
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleTraceSink.class);
     private static final VarHandle WRITTEN;
     private static final VarHandle DROPPED;
+    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
 
     static {
         try {
@@ -59,6 +63,14 @@ final class ChronicleTraceSink implements TraceSink {
     private final boolean burstsEnabled;
     private final boolean packetsEnabled;
     private final TraceFilter filter;
+    /**
+     * Schema-2 bursts waiting to be committed as one BURSTS record (at most {@code BURSTS_GROUP}, flushed before any
+     * other record and on close, so the order of records is kept). Owned by the writing thread.
+     */
+    private final byte[] bursts = new byte[TraceRecordDescriptor.BURSTS_GROUP
+            * (TraceRecordDescriptor.BURST2_FIXED_LENGTH - 1 + Long.BYTES * Integer.SIZE)];
+    private int burstBytes;
+    private int burstCount;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final Consumer<? super AutoCloseable> onClose;
@@ -151,7 +163,11 @@ final class ChronicleTraceSink implements TraceSink {
         commit(dc);
     }
 
-    /** {@inheritDoc} One BURST record of schema 2: ring occupancy and the non-zero platform deltas. */
+    /**
+     * {@inheritDoc} A schema-2 burst (ring occupancy and the non-zero platform deltas), grouped with the following
+     * ones into one BURSTS record of up to {@code BURSTS_GROUP} bursts: a Chronicle document costs a few hundred
+     * nanoseconds, a burst entry a few. A process killed before the group is committed loses the group.
+     */
     @Override
     public void burst(final long wallNanos, final long modeledNanos, final int port, final int received,
             final int transmitted, final int dropped, final int rxRing, final int txRing,
@@ -159,37 +175,64 @@ final class ChronicleTraceSink implements TraceSink {
         if (!burstsEnabled || !filter.port(port)) {
             return;
         }
+        if (closed) {
+            countDropped(null);
+            return;
+        }
+        final int count = Math.min(platformDeltas.length, Integer.SIZE);
+        int mask = 0;
+        for (int k = 0; k < count; k++) {
+            if (0 != platformDeltas[k]) {
+                mask |= 1 << k;
+            }
+        }
+        final byte[] b = bursts;
+        int at = burstBytes;
+        I64.set(b, at, wallNanos);
+        I64.set(b, at + 8, modeledNanos);
+        I32.set(b, at + 16, port);
+        I32.set(b, at + 20, received);
+        I32.set(b, at + 24, transmitted);
+        I32.set(b, at + 28, dropped);
+        I32.set(b, at + 32, rxRing);
+        I32.set(b, at + 36, txRing);
+        I32.set(b, at + 40, mask);
+        at += 44;
+        for (int bits = mask; 0 != bits; bits &= bits - 1) {
+            I64.set(b, at, platformDeltas[Integer.numberOfTrailingZeros(bits)]);
+            at += 8;
+        }
+        burstBytes = at;
+        if (++burstCount == TraceRecordDescriptor.BURSTS_GROUP) {
+            flushBursts();
+        }
+    }
+
+    /** Commits the grouped bursts as one BURSTS record (each counts as a written record). */
+    private void flushBursts() {
+        final int count = burstCount;
+        if (0 == count) {
+            return;
+        }
+        burstCount = 0;
+        final int length = burstBytes;
+        burstBytes = 0;
         final DocumentContext dc = begin();
         if (null == dc) {
+            DROPPED.setRelease(this, dropped + count - 1);
             return;
         }
         try {
-            final int count = Math.min(platformDeltas.length, Integer.SIZE);
-            int mask = 0;
-            for (int k = 0; k < count; k++) {
-                if (0 != platformDeltas[k]) {
-                    mask |= 1 << k;
-                }
-            }
             final Bytes<?> bytes = dc.wire().bytes();
-            bytes.writeByte(KIND_BURST)
-                    .writeLong(wallNanos)
-                    .writeLong(modeledNanos)
-                    .writeInt(port)
-                    .writeInt(received)
-                    .writeInt(transmitted)
-                    .writeInt(dropped)
-                    .writeInt(rxRing)
-                    .writeInt(txRing)
-                    .writeInt(mask);
-            for (int bits = mask; 0 != bits; bits &= bits - 1) {
-                bytes.writeLong(platformDeltas[Integer.numberOfTrailingZeros(bits)]);
-            }
+            bytes.writeByte(TraceRecordDescriptor.KIND_BURSTS).writeInt(count);
+            copy(bytes, bursts, 0, length);
         } catch (Throwable t) {
             abort(dc, t);
+            DROPPED.setRelease(this, dropped + count - 1);
             return;
         }
         commit(dc);
+        WRITTEN.setRelease(this, written + count - 1);
     }
 
     /** {@inheritDoc} One PACKETS record per call with the entries the filter keeps (none: nothing is written). */
@@ -346,6 +389,7 @@ final class ChronicleTraceSink implements TraceSink {
         if (closed) {
             return;
         }
+        flushBursts();
         closed = true;
         ChronicleQueues.withBundleLoader(() -> {
             closeQuietly(appender);
@@ -366,6 +410,9 @@ final class ChronicleTraceSink implements TraceSink {
     }
 
     private DocumentContext begin() {
+        if (0 != burstCount) {
+            flushBursts();
+        }
         if (closed) {
             countDropped(null);
             return null;

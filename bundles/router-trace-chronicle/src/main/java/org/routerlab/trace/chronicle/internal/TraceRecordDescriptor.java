@@ -68,6 +68,14 @@ import org.routerlab.api.trace.TraceStore;
  *       | = 7  |   i64    |   i64    |  i32   |  i32   | saturated at 2^31 - 1)                 |
  *       +------+----------+----------+--------+--------+----------------------------------------+
  *
+ * BURSTS (kind 8): up to BURSTS_GROUP schema-2 BURST records without their kind byte, each 44 bytes plus 8 per
+ * bit of its mask; the sink groups consecutive bursts so that a burst costs a fraction of a document
+ *   byte 0      1        5
+ *       +------+--------+---------------------------------------------------------+
+ *       | kind | count  | count x (BURST bytes 1..44, then bitCount(mask) x i64)  |
+ *       | = 8  |  i32   |                                                         |
+ *       +------+--------+---------------------------------------------------------+
+ *
  * STRING
  *       +--------+--------------------------+
  *       | length | length bytes of UTF-8    |     length = -1 encodes null
@@ -93,6 +101,9 @@ public final class TraceRecordDescriptor {
     public static final byte KIND_SWAP = 5;
     public static final byte KIND_PACKETS = 6;
     public static final byte KIND_COMPLETIONS = 7;
+    public static final byte KIND_BURSTS = 8;
+    /** Most burst entries the sink groups into one BURSTS record. */
+    public static final int BURSTS_GROUP = 32;
 
     /** HEADER: schema version, i32. */
     public static final int HEADER_SCHEMA_OFFSET = 1;
@@ -164,6 +175,7 @@ public final class TraceRecordDescriptor {
             case KIND_SWAP -> "swap";
             case KIND_PACKETS -> "packets";
             case KIND_COMPLETIONS -> "completions";
+            case KIND_BURSTS -> "bursts";
             default -> "unknown(" + kind + ")";
         };
     }
