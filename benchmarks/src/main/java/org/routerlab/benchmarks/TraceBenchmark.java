@@ -103,6 +103,48 @@ public class TraceBenchmark {
         }
     }
 
+    /**
+     * CPU-time mode, for a shared machine where wall-clock throughput measures the neighbours: per snap length,
+     * packet records, burst records and completions per second of this thread's CPU time.
+     * {@code java <Chronicle flags> -cp target/benchmarks.jar org.routerlab.benchmarks.TraceBenchmark [CALLS]}
+     */
+    public static void main(final String[] args) throws IOException {
+        final int calls = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (final int snap : new int[] {64, 0}) {
+            for (int round = 0; round < 3; round++) {
+                final TraceBenchmark b = new TraceBenchmark();
+                b.snap = snap;
+                b.open();
+                for (int i = 0; i < calls / 10; i++) {
+                    b.packetRecords();
+                    b.burstRecord();
+                }
+                long t0 = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < calls; i++) {
+                    b.packetRecords();
+                }
+                final long packetNanos = threads.getCurrentThreadCpuTime() - t0;
+                t0 = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < calls; i++) {
+                    b.burstRecord();
+                }
+                final long burstNanos = threads.getCurrentThreadCpuTime() - t0;
+                t0 = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < calls; i++) {
+                    b.completions();
+                }
+                final long completionNanos = threads.getCurrentThreadCpuTime() - t0;
+                b.close();
+                System.out.printf(java.util.Locale.ROOT, "snap %2d: packet records %.1f M/s of CPU (%.1f ns each), "
+                        + "burst records %.2f M/s (%.0f ns each), completions %.1f M/s%n", snap,
+                        (double) calls * BURST * 1e3 / packetNanos, (double) packetNanos / calls / BURST,
+                        calls * 1e3 / burstNanos, (double) burstNanos / calls,
+                        (double) calls * BURST * 1e3 / completionNanos);
+            }
+        }
+    }
+
     /** Packet records per second: one PACKETS document of 64 entries per call. */
     @Benchmark
     @OperationsPerInvocation(BURST)
