@@ -73,7 +73,7 @@ class CliRequestTest {
         }
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CliRequest.from(Map.<String, String>of()::get));
-        assertEquals("routerlab.cli.command=null (expected run, plugins, lookup, routes-stats or bench)",
+        assertEquals("routerlab.cli.command=null (expected run, plugins, lookup, routes-stats, bench, replay or diff)",
                 e.getMessage());
     }
 }
