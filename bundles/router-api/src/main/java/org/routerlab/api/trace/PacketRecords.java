@@ -136,7 +136,7 @@ public final class PacketRecords {
             MemorySegment.copy(view.memory(), view.base(), segment, at + FIXED_BYTES, captured);
         }
         if (captured < snapLength) {
-            segment.asSlice(at + FIXED_BYTES + captured, snapLength - captured).fill((byte) 0);
+            java.util.Arrays.fill(a, at + FIXED_BYTES + captured, at + FIXED_BYTES + snapLength, (byte) 0);
         }
     }
 
