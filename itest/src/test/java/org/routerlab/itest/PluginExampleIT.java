@@ -125,9 +125,11 @@ class PluginExampleIT {
         a.putValue("Bundle-ManifestVersion", "2");
         a.putValue("Bundle-SymbolicName", "org.example.future-plugin");
         a.putValue("Bundle-Version", "2.0.0");
-        a.putValue("Import-Package", "org.routerlab.api.dma;version=\"[2.0,3)\",org.routerlab.api.route;version=\"[1.1,2)\"");
+        a.putValue("Import-Package",
+                "org.routerlab.api.dma;version=\"[2.0,3)\",org.routerlab.api.route;version=\"[1.1,2)\"");
         final Path partial = jar.resolveSibling(jar.getFileName() + ".part");
-        try (OutputStream out = Files.newOutputStream(partial); JarOutputStream j = new JarOutputStream(out, manifest)) {
+        try (OutputStream out = Files.newOutputStream(partial);
+                JarOutputStream j = new JarOutputStream(out, manifest)) {
             j.flush();
         }
         // FileInstall sees the jar complete or not at all.
@@ -145,8 +147,10 @@ class PluginExampleIT {
         context.registerService(PrintStream.class, new PrintStream(stdout, true, StandardCharsets.UTF_8), outProps);
         assertEquals(0, exit.get(60, TimeUnit.SECONDS), () -> "router plugins failed: " + stdout);
         final String text = stdout.toString(StandardCharsets.UTF_8);
-        assertTrue(text.matches("(?s).*\\n  [ *] " + DMA + " +" + EXAMPLE_BUNDLE + " 1\\.0\\.0\\.SNAPSHOT .*"), text);
-        assertTrue(text.matches("(?s).*\\n  [ *] " + ROUTING + " +" + EXAMPLE_BUNDLE + " 1\\.0\\.0\\.SNAPSHOT .*"), text);
+        assertTrue(text.matches("(?s).*\\n  [ *] " + DMA + " +" + EXAMPLE_BUNDLE + " 1\\.0\\.0\\.SNAPSHOT .*"),
+                text);
+        assertTrue(text.matches("(?s).*\\n  [ *] " + ROUTING + " +" + EXAMPLE_BUNDLE + " 1\\.0\\.0\\.SNAPSHOT .*"),
+                text);
         assertTrue(text.contains("refused plug-ins (installed, not loaded)\n  " + refusalLine() + "\n"), text);
     }
 
@@ -209,7 +213,8 @@ class PluginExampleIT {
         assertEquals(PACKETS, Reflect.call(example, "packetsRx"), "every offered packet received");
         assertEquals(Reflect.call(reference, "packetsTx"), Reflect.call(example, "packetsTx"),
                 "the same traffic is forwarded the same way as with per-packet and binary-trie");
-        assertEquals(Reflect.call(reference, "drops"), Reflect.call(example, "drops"), "and dropped for the same reasons");
+        assertEquals(Reflect.call(reference, "drops"), Reflect.call(example, "drops"),
+                "and dropped for the same reasons");
         assertInvariants(example);
         final Map<?, ?> platform = (Map<?, ?>) Reflect.call(example, "platform");
         final long maps = (Long) platform.get("dma_maps");

@@ -176,7 +176,8 @@ public abstract class NicBackendConformance {
             for (int b = 0; b < offsets.length; b++) {
                 offsets[b] = p.bufferOffset(b);
                 assertTrue(offsets[b] >= 0 && offsets[b] + p.bufferSize() <= p.memory().byteSize(),
-                        "buffer " + b + " at " + offsets[b] + " lies inside memory() of " + p.memory().byteSize() + " bytes");
+                        "buffer " + b + " at " + offsets[b] + " lies inside memory() of " + p.memory().byteSize()
+                                + " bytes");
             }
             java.util.Arrays.sort(offsets);
             for (int i = 1; i < offsets.length; i++) {
@@ -185,7 +186,8 @@ public abstract class NicBackendConformance {
             assertEquals(p.bufferCount(), p.freeBuffers(), "every buffer free at open");
             assertEquals(0, p.liveMappings(), "no mapping at open");
             for (final PlatformOp op : List.of(PlatformOp.BUFFER_ALLOC, PlatformOp.BUFFER_FREE, PlatformOp.DMA_MAP,
-                    PlatformOp.DMA_UNMAP, PlatformOp.PERMISSION_GRANT, PlatformOp.PERMISSION_REVOKE, PlatformOp.DMA_FAULT)) {
+                    PlatformOp.DMA_UNMAP, PlatformOp.PERMISSION_GRANT, PlatformOp.PERMISSION_REVOKE,
+                    PlatformOp.DMA_FAULT)) {
                 assertEquals(0, op(p, op), op.key() + " at open");
             }
             assertEquals(PlatformOp.count(), p.counters().snapshot().size(), "a snapshot has every platform counter");
@@ -197,7 +199,8 @@ public abstract class NicBackendConformance {
                 assertEquals(0, port.rxHeld(), name + " rxHeld() at open");
                 assertEquals(0, port.txInFlight(), name + " txInFlight() at open");
                 assertTrue(port.txFreeSlots() > 0, name + " txFreeSlots()");
-                assertEquals(PortCounter.count(), port.counters().snapshot().size(), "a snapshot has every port counter");
+                assertEquals(PortCounter.count(), port.counters().snapshot().size(),
+                        "a snapshot has every port counter");
                 for (final PortCounter c : PortCounter.values()) {
                     assertEquals(0, counter(port, c), name + " " + c.key() + " at open");
                 }
@@ -506,7 +509,8 @@ public abstract class NicBackendConformance {
             }
             final List<NicFixture.Slot> done = f.reapAll(port);
             assertEquals(accepted, done.size(), "every accepted frame completes");
-            assertEquals(inFlight.stream().sorted().toList(), done.stream().map(NicFixture.Slot::buffer).sorted().toList(),
+            assertEquals(inFlight.stream().sorted().toList(),
+                    done.stream().map(NicFixture.Slot::buffer).sorted().toList(),
                     "the accepted frames (a prefix of each burst), and only they, complete");
             final PacketBatch reap = new PacketBatch(8);
             for (int i = 0; i < 3; i++) {

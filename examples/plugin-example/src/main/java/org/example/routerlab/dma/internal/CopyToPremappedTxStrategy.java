@@ -53,8 +53,10 @@ final class CopyToPremappedTxStrategy implements DmaStrategy {
     private long allocated;
 
     /**
-     * @param rxPool receive buffers per port, or 0 for the port's rx ring size + {@value CopyToPremappedTxFactory#SLACK}
-     * @param txPool transmit buffers per port, or 0 for the port's tx ring capacity + {@value CopyToPremappedTxFactory#SLACK}
+     * @param rxPool receive buffers per port, or 0 for the port's rx ring size
+     *        + {@value CopyToPremappedTxFactory#SLACK}
+     * @param txPool transmit buffers per port, or 0 for the port's tx ring capacity
+     *        + {@value CopyToPremappedTxFactory#SLACK}
      */
     CopyToPremappedTxStrategy(final String name, final int rxPool, final int txPool) {
         this.name = name;
