@@ -34,6 +34,9 @@ final class TraceReport {
         m.put("started", s.header.getOrDefault("run.started", ""));
         m.put("host", s.header.getOrDefault("host.name", ""));
         m.put("bursts", s.bursts);
+        final long offered = Long.parseLong(s.end.getOrDefault("packets_offered", "-1"));
+        m.put("packets_offered", offered);
+        m.put("packets_missed", offered < 0 ? 0 : Math.max(0, offered - s.packetsRx));
         m.put("packets_rx", s.packetsRx);
         m.put("packets_tx", s.packetsTx);
         m.put("drops_total", s.dropped);
@@ -149,8 +152,10 @@ final class TraceReport {
         out.append(String.format(Locale.ROOT, "  run        nic=%s dma=%s routing=%s profile=%s seed=%s, started %s on %s%n",
                 j.get("nic"), j.get("dma"), j.get("routing"), blank((String) j.get("profile")), j.get("seed"),
                 j.get("started"), j.get("host")));
-        out.append(String.format(Locale.ROOT, "  packets    rx %d  tx %d  dropped %d  (%d bursts, %d packet records)%n",
-                s.packetsRx, s.packetsTx, s.dropped, s.bursts, s.packetRecords));
+        out.append(String.format(Locale.ROOT, "  packets    rx %d  tx %d  dropped %d  (%d bursts, %d packet records)%s%n",
+                s.packetsRx, s.packetsTx, s.dropped, s.bursts, s.packetRecords, (Long) j.get("packets_missed") > 0
+                        ? "  offered " + j.get("packets_offered") + ", missed (rx ring full or DMA fault) "
+                        + j.get("packets_missed") : ""));
         out.append("  drops      ").append(s.drops().isEmpty() ? "none" : s.drops().toString()
                 .replace("{", "").replace("}", "").replace("=", " ")).append('\n');
         out.append(String.format(Locale.ROOT, "  rate       wall %.3f Mpps over %.3f s  modeled %.3f Mpps over %.6f s%n",
@@ -202,7 +207,8 @@ final class TraceReport {
 
     /** The figures compared side by side, with the relative change of B against A. */
     static final String[][] DIFF_ROWS = {
-        {"packets_rx", "packets"}, {"packets_tx", "packets"}, {"drops_total", "packets"},
+        {"packets_rx", "packets"}, {"packets_missed", "packets"}, {"packets_tx", "packets"},
+        {"drops_total", "packets"},
         {"wall_mpps", "Mpps"}, {"modeled_mpps", "Mpps"}, {"hypercalls_per_packet", ""},
         {"bounces_per_packet", ""}, {"bounce_bytes_per_packet", "B"}, {"dma_maps_per_packet", ""},
         {"iotlb_invalidations", ""}, {"dma_faults", ""}};
@@ -218,7 +224,8 @@ final class TraceReport {
             final Map<String, Object> r = new LinkedHashMap<>();
             r.put("a", a.get(row[0]));
             r.put("b", b.get(row[0]));
-            r.put("change", va == 0 ? (vb == 0 ? 0.0 : null) : (vb - va) / va);
+            final Double change = va != 0 ? Double.valueOf((vb - va) / va) : vb == 0 ? Double.valueOf(0) : null;
+            r.put("change", change);
             r.put("notable", notable(va, vb));
             rows.put(row[0], r);
         }
@@ -231,7 +238,7 @@ final class TraceReport {
                 final Map<String, Object> r = new LinkedHashMap<>();
                 r.put("a", la);
                 r.put("b", lb);
-                r.put("change", va == 0 ? null : (vb - va) / va);
+                r.put("change", va == 0 ? null : Double.valueOf((vb - va) / va));
                 r.put("notable", notable(va, vb));
                 rows.put("latency_" + p + "_ns", r);
             }
