@@ -136,8 +136,8 @@ final class IxgbevfPort implements NicPort {
 
     /**
      * A live profile swap: from now on this VF DMAs through {@code next}, charges its clock at its prices. Only while
-     * the rings are empty (no descriptor posted, nothing in flight); called only from
-     * {@link IxgbevfSession#changePlatform}.
+     * the rings are empty (no descriptor posted, nothing in flight); called only by the commit of a profile change
+     * ({@link IxgbevfSession#preparePlatformChange}), on the forwarding thread.
      */
     void repoint(final XenPvPlatform next) {
         if (rxPosted != rxClean || txTail != txClean) {
@@ -146,6 +146,11 @@ final class IxgbevfPort implements NicPort {
         }
         publishCounters();
         use(next);
+    }
+
+    /** The platform this VF DMAs through (tests). */
+    XenPvPlatform model() {
+        return platform;
     }
 
     private void use(final XenPvPlatform next) {

@@ -1,11 +1,19 @@
 package org.routerlab.nic.ixgbevf.internal;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 import org.routerlab.api.engine.ConfigKeys;
 import org.routerlab.api.nic.NicPort;
 import org.routerlab.api.nic.NicSession;
 import org.routerlab.api.platform.DmaPlatform;
+import org.routerlab.api.platform.PlatformCounters;
 import org.routerlab.api.platform.PlatformOp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An opened ixgbevf backend: the VFs, their traffic sources and the shared guest platform. On close it checks what
  * the run left behind — buffers neither in a ring nor free (leaked), DMA faults — and logs it, then releases the
- * memory. The cost profile can be swapped while running ({@link #changePlatform}).
+ * memory. The cost profile can be swapped while running: prepared off the data path ({@link
+ * #preparePlatformChange}), committed by the forwarding thread in tens of microseconds.
  */
 final class IxgbevfSession implements NicSession {
     private static final Logger LOG = LoggerFactory.getLogger(IxgbevfSession.class);
@@ -25,6 +34,18 @@ final class IxgbevfSession implements NicSession {
     private final OfferBudget budget;
     private long leaked = -1;
     private boolean closed;
+    /** Prepared platform changes neither committed nor abandoned (abandoned at close). Guarded by this. */
+    private final Set<Change> outstanding = new HashSet<>();
+    /** Started by the first prepared change; written under this. */
+    private volatile Releaser releaser;
+    /** Releases no longer wait for the data path to resume (closing, or a test waiting for them). */
+    private volatile boolean hurry;
+    private static final long RESUME_WAIT_MILLIS = 250;
+    /** Committed changes, oldest first, added once the old platform is released (tests). */
+    private final List<CommitRecord> commits = new CopyOnWriteArrayList<>();
+    private static final int PREPARED = 0;
+    private static final int COMMITTED = 1;
+    private static final int ABANDONED = 2;
 
     IxgbevfSession(final XenPvPlatform platform, final List<IxgbevfPort> ports, final List<TrafficSource> sources,
             final OfferBudget budget) {
@@ -64,9 +85,11 @@ final class IxgbevfSession implements NicSession {
      * guest geometry, seed and settings, the run's {@code cost.*} prices; {@link XenPvPlatform#successor}), which
      * continues the old platform's counters, modeled clock and fault trace: a run's totals span every phase and the
      * timeline never jumps back. The ports are re-pointed to it, then the old platform is quiesced (deferred IOTLB
-     * invalidations flushed, charged) and its memory released. Swapping to the profile in use changes nothing.
+     * invalidations flushed, charged) and its memory released before this returns. Swapping to the profile in use
+     * changes nothing. All in the calling thread: the engine uses {@link #preparePlatformChange} instead.
      *
-     * @throws IllegalArgumentException for an unknown profile (the message lists them); the session is unchanged
+     * @throws IllegalArgumentException for an unknown profile (the message lists them), or a platform that cannot
+     *         be built; the session is unchanged
      * @throws IllegalStateException when a buffer is still allocated, mapped or in a ring; the session is unchanged
      */
     @Override
@@ -80,24 +103,329 @@ final class IxgbevfSession implements NicSession {
         if (costs.kind() == old.costs().kind()) {
             return;
         }
+        checkQuiesced(old); // before building anything: this thread owns the platform, it may look
+        final Change change = prepare(old, costs);
+        try {
+            change.commit(true);
+        } catch (RuntimeException e) {
+            change.abandon(true);
+            throw e;
+        }
+    }
+
+    /**
+     * {@inheritDoc} Here everything slow happens in this call, on the calling (control) thread, while the forwarding
+     * thread goes on with the current platform: the successor ({@link XenPvPlatform#successor}) is built with its own
+     * guest memory (allocated and zeroed), P2M, bounce aperture and IOMMU tables, and its boot-time setup is computed
+     * — none of it touches the counters, the clock, the fault trace, the current platform or the ports. The returned
+     * change's {@link PlatformChange#commit() commit} (forwarding thread, everything quiesced) only checks that
+     * nothing is allocated, mapped or in a ring, re-points the ports, switches the platform field, charges the
+     * successor's boot-time work and quiesces the old platform (deferred IOTLB invalidations flushed, charged); the old
+     * platform's memory is released afterwards by this session's {@code ixgbevf-release} thread, once the data path
+     * has resumed. {@link PlatformChange#abandon() abandon} releases the successor (the same way); a change neither
+     * committed nor abandoned is abandoned when the session closes, which waits for every release: nothing leaks.
+     * Swapping to the profile in use prepares nothing and commits nothing.
+     *
+     * @throws IllegalArgumentException for an unknown profile (the message lists them), or a platform that cannot
+     *         be built (e.g. {@code paper} with {@code nic.swiotlb.size=0}); nothing is built
+     * @throws UnsupportedOperationException for any key but {@code profile}
+     * @throws IllegalStateException when the session is closed
+     */
+    @Override
+    public PlatformChange preparePlatformChange(final String key, final String value) {
+        if (!canChangePlatform(key)) {
+            throw new UnsupportedOperationException(key + " cannot be changed while running");
+        }
+        final XenPvPlatform current = platform;
+        final CostProfile costs = current.costs().as(value);
+        if (costs.kind() == current.costs().kind()) {
+            return new Unchanged(current);
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("ixgbevf session closed");
+            }
+            if (releaser == null) {
+                releaser = new Releaser(); // started here, so that no commit ever starts a thread
+            }
+        }
+        return prepare(current, costs);
+    }
+
+    /** Builds the successor of {@code current} (slow; any thread) and registers the change as outstanding. */
+    private Change prepare(final XenPvPlatform current, final CostProfile costs) {
+        final long begin = System.nanoTime();
+        final XenPvPlatform next = current.successor(costs);
+        final Change change = new Change(current, next, System.nanoTime() - begin);
+        synchronized (this) {
+            if (closed) {
+                next.close();
+                throw new IllegalStateException("ixgbevf session closed");
+            }
+            outstanding.add(change);
+        }
+        return change;
+    }
+
+    private void checkQuiesced(final XenPvPlatform current) {
         for (final IxgbevfPort port : ports) {
             if (port.rxHeld() != 0 || port.txInFlight() != 0) {
                 throw new IllegalStateException("port " + port.info().name() + " still holds " + port.rxHeld()
                         + " rx and " + port.txInFlight() + " tx buffers");
             }
         }
-        final long begin = System.nanoTime();
-        final XenPvPlatform next = old.successor(costs);
-        final long built = System.nanoTime();
-        for (final IxgbevfPort port : ports) {
-            port.repoint(next);
+        current.checkIdle();
+    }
+
+    /** A swap to the profile in use: nothing to do, as long as the platform is still the one it was prepared on. */
+    private final class Unchanged implements PlatformChange {
+        private final XenPvPlatform current;
+
+        Unchanged(final XenPvPlatform current) {
+            this.current = current;
         }
-        platform = next;
-        old.quiesce();
-        old.close();
-        final long end = System.nanoTime();
-        LOG.info("ixgbevf: profile {} -> {} at modeled {} ns (platform built in {} us, old released in {} us)",
-                old.costs().name(), costs.name(), next.clock().now(), (built - begin) / 1000, (end - built) / 1000);
+
+        @Override
+        public void commit() {
+            if (platform != current) {
+                throw new IllegalStateException("the platform changed since this change was prepared");
+            }
+        }
+    }
+
+    /**
+     * A prepared swap to another profile: its successor platform, built, not in use yet. Everything {@link #commit}
+     * needs beyond the switch itself (the release task, its classes) is made in the constructor, on the preparing
+     * thread: the first commit of a run runs no class loading or lambda linkage on the forwarding thread.
+     */
+    final class Change implements PlatformChange {
+        private final XenPvPlatform from;
+        private final XenPvPlatform next;
+        private final long buildNanos;
+        /** Guarded by the session: PREPARED until committed or abandoned, exactly once. */
+        private int state = PREPARED;
+        /** Set by the commit (forwarding thread), read after it (release thread, tests). */
+        private Thread committedOn;
+        private long commitNanos;
+        private long committedAtModeled;
+        /** The published modeled busy time when committed or abandoned: a later one means the data path resumed. */
+        private long mark;
+        /** After a commit: releases the old platform (on the release thread: once the data path resumed). */
+        private final Runnable releaseOld = this::releaseOld;
+        private final Runnable releaseOldLater = () -> {
+            awaitResumed(mark);
+            releaseOld();
+        };
+        /** After an abandon: releases the successor. */
+        private final Runnable releaseNext = this::releaseNext;
+        private final Runnable releaseNextLater = () -> {
+            awaitResumed(mark);
+            releaseNext();
+        };
+
+        Change(final XenPvPlatform from, final XenPvPlatform next, final long buildNanos) {
+            this.from = from;
+            this.next = next;
+            this.buildNanos = buildNanos;
+        }
+
+        @Override
+        public void commit() {
+            commit(false);
+        }
+
+        /**
+         * Forwarding thread, everything quiesced: a few checks and field writes, a few adds of counts, one queue
+         * insertion. Throws, changing nothing, when anything is still held (the engine then abandons).
+         */
+        void commit(final boolean releaseInline) {
+            final long begin = System.nanoTime();
+            if (platform != from) {
+                throw new IllegalStateException("the platform changed since this change was prepared");
+            }
+            checkQuiesced(from);
+            synchronized (IxgbevfSession.this) {
+                if (state != PREPARED) {
+                    throw new IllegalStateException("platform change to " + next.costs().name() + " already "
+                            + (state == COMMITTED ? "committed" : "abandoned"));
+                }
+                state = COMMITTED;
+                outstanding.remove(this);
+            }
+            for (final IxgbevfPort port : ports) {
+                port.repoint(next);
+            }
+            next.chargeSetup();
+            platform = next;
+            from.quiesce(); // flushes deferred invalidations, publishes every count (the setup's too)
+            committedOn = Thread.currentThread();
+            committedAtModeled = next.clock().now();
+            mark = next.counters().get(PlatformOp.MODELED_NANOS);
+            commitNanos = System.nanoTime() - begin;
+            release(releaseInline ? releaseOld : releaseOldLater, releaseInline);
+        }
+
+        @Override
+        public void abandon() {
+            abandon(false);
+        }
+
+        void abandon(final boolean releaseInline) {
+            synchronized (IxgbevfSession.this) {
+                if (state != PREPARED) {
+                    return;
+                }
+                state = ABANDONED;
+                outstanding.remove(this);
+            }
+            mark = from.counters().get(PlatformOp.MODELED_NANOS);
+            release(releaseInline ? releaseNext : releaseNextLater, releaseInline);
+        }
+
+        private void releaseOld() {
+            final long begin = System.nanoTime();
+            from.close();
+            commits.add(new CommitRecord(from.costs().name(), next.costs().name(), next.builtOn(), committedOn,
+                    from.memory()));
+            LOG.info("ixgbevf: profile {} -> {} at modeled {} ns (platform built in {} us off the data path, "
+                    + "committed in {} us on {}, old one released in {} us on {})", from.costs().name(),
+                    next.costs().name(), committedAtModeled, buildNanos / 1000, commitNanos / 1000,
+                    committedOn.getName(), (System.nanoTime() - begin) / 1000, Thread.currentThread().getName());
+        }
+
+        private void releaseNext() {
+            next.close();
+            LOG.info("ixgbevf: profile change {} -> {} abandoned, its platform released", from.costs().name(),
+                    next.costs().name());
+        }
+
+        XenPvPlatform successor() {
+            return next;
+        }
+    }
+
+    /**
+     * Release thread: waits until the forwarding thread has published a poll after {@code mark} (its busy time moves
+     * at every poll), i.e. until the data path has resumed after the swap, so that freeing the memory (munmap and its
+     * TLB shootdowns, the shared arena's handshake with every thread, CPU time on a small machine) does not compete
+     * with it while it is stopped; at most {@value #RESUME_WAIT_MILLIS} ms, and not at all once the session is
+     * closing or a test waits for the releases.
+     */
+    private void awaitResumed(final long mark) {
+        final PlatformCounters counters = platform.counters();
+        final long deadline = System.nanoTime() + RESUME_WAIT_MILLIS * 1_000_000L;
+        while (!hurry && counters.get(PlatformOp.MODELED_NANOS) == mark && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(200_000);
+        }
+    }
+
+    /** Runs {@code task} on the release thread when there is one still running (and not {@code inline}), else here. */
+    private void release(final Runnable task, final boolean inline) {
+        final Releaser r = releaser;
+        if (inline || r == null || !r.submit(task)) {
+            task.run();
+        }
+    }
+
+    /**
+     * A committed profile swap, for tests: which thread built the successor (allocated its memory) and which one
+     * committed it, and the old platform's guest memory (released after the commit).
+     */
+    record CommitRecord(String from, String to, Thread builtOn, Thread committedOn, MemorySegment oldMemory) {
+    }
+
+    /**
+     * Every committed profile swap whose old platform is released, oldest first (after {@link #awaitReleases()} or
+     * {@link #close()}: all of them). Records only: no platform stays reachable from here.
+     */
+    List<CommitRecord> commits() {
+        return List.copyOf(commits);
+    }
+
+    /** Waits until every release handed to the release thread so far is done (tests). */
+    void awaitReleases() throws InterruptedException {
+        hurry = true;
+        final Releaser r = releaser;
+        if (r != null) {
+            final CountDownLatch done = new CountDownLatch(1);
+            if (r.submit(done::countDown)) {
+                done.await();
+            }
+        }
+    }
+
+    /** Prepared changes neither committed nor abandoned (tests). */
+    synchronized int outstandingChanges() {
+        return outstanding.size();
+    }
+
+    /**
+     * Releases platforms off the data path: a daemon thread started by the first {@link #preparePlatformChange},
+     * fed by commits and abandons (one queue insertion on the forwarding thread), stopped and joined by close.
+     */
+    private static final class Releaser {
+        private static final Runnable STOP = () -> { };
+        private static final Runnable NOTHING = () -> { };
+        private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+        private final Thread thread;
+        private boolean stopped;
+
+        Releaser() {
+            thread = new Thread(this::loop, "ixgbevf-release");
+            thread.setDaemon(true);
+            thread.start();
+            submit(NOTHING); // loads the queue's classes here rather than in the first commit
+        }
+
+        /** Queues {@code task}; false, queueing nothing, once stopped. */
+        synchronized boolean submit(final Runnable task) {
+            if (stopped) {
+                return false;
+            }
+            queue.add(task);
+            return true;
+        }
+
+        private void loop() {
+            while (true) {
+                final Runnable task;
+                try {
+                    task = queue.take();
+                } catch (InterruptedException e) {
+                    // Not ours to be interrupted: the session stops this thread with STOP, after the last release.
+                    continue;
+                }
+                if (task == STOP) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("ixgbevf: releasing a platform failed", e);
+                }
+            }
+        }
+
+        /** Runs everything submitted so far, then ends the thread; returns when it has. */
+        void stop() {
+            synchronized (this) {
+                if (!stopped) {
+                    stopped = true;
+                    queue.add(STOP);
+                }
+            }
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
@@ -163,6 +491,14 @@ final class IxgbevfSession implements NicSession {
             return;
         }
         closed = true;
+        hurry = true;
+        for (final Change change : List.copyOf(outstanding)) {
+            change.abandon(); // prepared, never committed nor abandoned (e.g. the run ended first): released
+        }
+        final Releaser r = releaser;
+        if (r != null) {
+            r.stop(); // every release handed over so far is done when this returns
+        }
         for (final IxgbevfPort port : ports) {
             port.publishCounters();
         }

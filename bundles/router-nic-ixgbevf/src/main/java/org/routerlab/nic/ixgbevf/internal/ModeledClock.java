@@ -58,6 +58,8 @@ final class ModeledClock {
 
     long setupNanos() { return setupPicos / 1000; }
 
+    long setupPicos() { return setupPicos; }
+
     long idleNanos() { return idleNanos; }
 
     /** The modeled timeline in nanoseconds since the run started: busy plus idle time. */

@@ -23,7 +23,8 @@ import org.routerlab.api.platform.PlatformOp;
  * <p><b>Errors.</b> Exhaustion (no buffer, no bounce slot, no IOVA) returns a failure value and is counted. Caller
  * bugs (unmapping what is not mapped, with another length or direction, freeing a mapped buffer, double free) throw
  * {@link IllegalStateException}, as the Linux DMA-API debug checks would complain. Single-threaded (the forwarding
- * thread) except {@link #counters()} reads.
+ * thread) except {@link #counters()} reads, and {@link #successor} and {@link #close()}, which a live profile swap
+ * calls on other threads (they touch nothing the forwarding thread uses).
  */
 final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     /** Machine frame of guest frame 0 on an identity P2M, and the lowest one of a scattered P2M: 4 GiB. */
@@ -137,13 +138,24 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     private final long allocPicos;
     private final long freePicos;
 
+    /**
+     * The boot-time work of a Xen profile (swiotlb fixup, coherent rings), computed when the platform is built but
+     * counted and charged only by {@link #chargeSetup()}: a successor is built off the data path and must not touch
+     * the counters and clock it shares with the platform still in use. Per {@link PlatformOp} id; null once charged.
+     */
+    private long[] setupCounts;
+    private long setupPicos;
+    /** The thread that built this platform (allocated its memory): tests check it is not the forwarding thread. */
+    private final Thread builtOn = Thread.currentThread();
+
     XenPvPlatform(final Settings s, final int ports) {
         this(s, ports, null);
     }
 
     /**
      * @param previous the platform this one succeeds in a live profile swap, whose counters, modeled clock and
-     *        fault trace it continues; null for a fresh one
+     *        fault trace it continues (it keeps references to them, and reads only final fields of {@code previous}:
+     *        building a successor touches nothing the forwarding thread uses); null for a fresh one
      */
     private XenPvPlatform(final Settings s, final int ports, final XenPvPlatform previous) {
         this.settings = s;
@@ -187,8 +199,13 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
         this.devices = s.devices();
         this.hypervisor = xen ? new Hypervisor(counters, clock, costs) : null;
         final int iovaPages = Integer.highestOneBit(s.bufferCount() * 4 + s.iommuHighWater() * 16 + 64) * 2;
-        this.iommu = kind.iommu() ? new Iommu(devices, iovaPages, costs, counters, clock, s.iommuHighWater(),
-                s.iommuTimeoutNanos()) : null;
+        try {
+            this.iommu = kind.iommu() ? new Iommu(devices, iovaPages, costs, counters, clock, s.iommuHighWater(),
+                    s.iommuTimeoutNanos()) : null;
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
         this.freeStack = new int[bufferCount];
         for (int i = 0; i < bufferCount; i++) {
             freeStack[i] = bufferCount - 1 - i;
@@ -215,9 +232,22 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
         this.allocPicos = costs.picos(CostParameter.BUFFER_ALLOC);
         this.freePicos = costs.picos(CostParameter.BUFFER_FREE);
         if (xen) {
-            setUp(s);
+            // Done with a hypervisor of its own that counts into a tally: charged by chargeSetup(), at once for a
+            // fresh platform, at the swap's commit (on the forwarding thread) for a successor.
+            final OpCounts tally = new OpCounts(new PlatformCounters());
+            final ModeledClock setupClock = new ModeledClock(tally, 1, false);
+            setUp(s, new Hypervisor(tally, setupClock, costs));
+            final long[] counts = new long[PlatformOp.count()];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = tally.get(PlatformOp.byId(i));
+            }
+            this.setupCounts = counts;
+            this.setupPicos = setupClock.setupPicos();
         }
-        counters.publish();
+        if (previous == null) {
+            chargeSetup();
+            counters.publish();
+        }
     }
 
     /**
@@ -225,7 +255,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
      * chunk of the aperture machine-contiguous below 4 GiB (one xen_create_contiguous_region each), and
      * dma_alloc_coherent of each descriptor ring does the same when its pages are not machine-contiguous.
      */
-    private void setUp(final Settings s) {
+    private void setUp(final Settings s, final Hypervisor hypervisor) {
         hypervisor.setup(true);
         final int pagesPerSegment = Swiotlb.SEGMENT_SLOTS * Swiotlb.SLOT_SIZE / P2mTable.PAGE_SIZE;
         for (int i = 0; i < swiotlb.segments(); i++) {
@@ -700,21 +730,54 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     // ---- model internals for the ports, the session and tests
 
     /**
-     * A live profile swap: a new platform of profile {@code next} with everything else as this one was built
-     * (buffer count, size and stride, devices, the seed's P2M, aperture size, DMA mask, IOMMU settings), i.e. the
-     * platform a fresh run with {@code profile=NEXT} would get, with its own guest memory, aperture and IOMMU —
-     * and, for a Xen profile, its boot-time setup again (charged to the setup account, counted). It continues this
-     * platform's counters, modeled clock and fault trace, so that a run's totals and its timeline span every
-     * phase. Call only when this platform has nothing allocated and nothing mapped; the caller closes this one
-     * once it has switched over. On failure (e.g. {@code paper} with {@code nic.swiotlb.size=0}) this one is unchanged.
+     * A live profile swap, the slow half (control plane): a new platform of profile {@code next} with everything
+     * else as this one was built (buffer count, size and stride, devices, the seed's P2M, aperture size, DMA mask,
+     * IOMMU settings), i.e. the platform a fresh run with {@code profile=NEXT} would get, with its own guest memory,
+     * aperture and IOMMU. It continues this platform's counters, modeled clock and fault trace, so that a run's
+     * totals and its timeline span every phase — but building it touches none of them, nor anything else of this
+     * platform but what is final: this one may be forwarding meanwhile. For a Xen profile its boot-time setup is
+     * computed and left for {@link #chargeSetup()} (the commit, on the forwarding thread). The caller owns the
+     * result: it {@link #close()}s it if the swap does not happen. On failure (e.g. {@code paper} with
+     * {@code nic.swiotlb.size=0}) nothing is built and nothing counted.
      */
     XenPvPlatform successor(final CostProfile next) {
+        return new XenPvPlatform(settings.withCosts(next), ports, this);
+    }
+
+    /**
+     * At the swap (forwarding thread): checks that this platform, about to be replaced, has nothing allocated and
+     * nothing mapped.
+     *
+     * @throws IllegalStateException when it has
+     */
+    void checkIdle() {
         if (allocatedBuffers() != 0 || liveMappings != 0) {
             throw new IllegalStateException("profile " + kind.profileName + " still has " + allocatedBuffers()
                     + " buffers allocated and " + liveMappings + " mappings live");
         }
-        return new XenPvPlatform(settings.withCosts(next), ports, this);
     }
+
+    /**
+     * Counts and charges (to the setup account) the boot-time work computed when this platform was built, once;
+     * the owner of the shared counters and clock calls it (the forwarding thread for a successor). Quick: one add
+     * per kind of operation.
+     */
+    void chargeSetup() {
+        final long[] counts = setupCounts;
+        if (counts == null) {
+            return;
+        }
+        setupCounts = null;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                counters.add(PlatformOp.byId(i), counts[i]);
+            }
+        }
+        clock.chargeSetup(setupPicos);
+    }
+
+    /** The thread that built this platform and allocated its memory. */
+    Thread builtOn() { return builtOn; }
 
     ModeledClock clock() { return clock; }
 

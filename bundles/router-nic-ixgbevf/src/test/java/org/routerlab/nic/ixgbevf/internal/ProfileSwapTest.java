@@ -1,5 +1,6 @@
 package org.routerlab.nic.ixgbevf.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +135,147 @@ class ProfileSwapTest {
         }
     }
 
+    /** Every count of {@code p}, pending included (the forwarding thread's view). */
+    private static long[] counts(final XenPvPlatform p) {
+        final long[] c = new long[PlatformOp.count()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = p.count(PlatformOp.byId(i));
+        }
+        return c;
+    }
+
+    @Test
+    void shouldBuildTheSuccessorInPrepareOffTheForwardingThreadAndOnlyCommitOnIt() throws Exception {
+        final Map<String, String> config = Map.of("profile", "iommu-lazy", "nic.buffers", "256");
+        try (IxgbevfSession session = (IxgbevfSession) new IxgbevfNicBackend().open(config)) {
+            final XenPvPlatform lazy = session.model();
+            // The forwarding thread leaves a deferred invalidation behind, then keeps working during the prepare.
+            final int kept = lazy.allocate();
+            lazy.unmap(0, lazy.map(0, kept, 0, 2048, DmaDirection.FROM_DEVICE), 2048, DmaDirection.FROM_DEVICE);
+            final long[] before = counts(lazy);
+            final long now = lazy.clock().now();
+            final long setup = lazy.clock().setupNanos();
+            final long published = lazy.counters().get(PlatformOp.BUFFER_ALLOC);
+
+            final ExecutorService control = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-control"));
+            final IxgbevfSession.Change change;
+            try {
+                change = (IxgbevfSession.Change) control.submit(
+                        () -> session.preparePlatformChange("profile", "paper")).get();
+            } finally {
+                control.shutdown();
+            }
+            final XenPvPlatform paper = change.successor();
+            assertEquals("test-control", paper.builtOn().getName(), "built by the preparing thread");
+            assertTrue(paper.memory().scope().isAlive() && paper.swiotlb().slots() > 0, "memory and aperture built");
+            assertSame(lazy, session.model(), "prepared, not in use");
+            for (final IxgbevfPort port : session.modelPorts()) {
+                assertSame(lazy, port.model(), "the ports still DMA through the old platform");
+            }
+            assertArrayEquals(before, counts(lazy), "preparing counted nothing (the boot-time work is deferred)");
+            assertEquals(now, lazy.clock().now(), "nor charged anything");
+            assertEquals(setup, lazy.clock().setupNanos());
+            assertEquals(published, lazy.counters().get(PlatformOp.BUFFER_ALLOC), "nor published anything");
+            assertEquals(1, session.outstandingChanges());
+
+            // The old platform is still the forwarding thread's to use.
+            final int b = lazy.allocate();
+            final long h = lazy.map(1, b, 0, 2048, DmaDirection.TO_DEVICE);
+            assertTrue(lazy.deviceRead(1, h, 64));
+            lazy.unmap(1, h, 2048, DmaDirection.TO_DEVICE);
+            lazy.free(b);
+            assertThrows(IllegalStateException.class, change::commit, "a buffer is still allocated");
+            assertSame(lazy, session.model(), "a refused commit changes nothing");
+            lazy.free(kept);
+
+            final long exchangesOfAFreshPaper;
+            try (IxgbevfSession fresh = (IxgbevfSession) new IxgbevfNicBackend().open(
+                    Map.of("profile", "paper", "nic.buffers", "256"))) {
+                exchangesOfAFreshPaper = fresh.model().count(PlatformOp.HYPERCALL_MEMORY_EXCHANGE);
+            }
+            final MemorySegment oldMemory = lazy.memory();
+            change.commit();
+            assertSame(paper, session.model());
+            for (final IxgbevfPort port : session.modelPorts()) {
+                assertSame(paper, port.model(), "re-pointed");
+            }
+            assertEquals(exchangesOfAFreshPaper, paper.count(PlatformOp.HYPERCALL_MEMORY_EXCHANGE),
+                    "the boot-time work is counted at the commit, once");
+            assertTrue(paper.clock().setupNanos() > setup, "and charged to setup");
+            assertEquals(exchangesOfAFreshPaper, paper.counters().get(PlatformOp.HYPERCALL_MEMORY_EXCHANGE),
+                    "and published");
+            assertEquals(before[PlatformOp.IOTLB_INVALIDATION.id()] + 1, paper.count(PlatformOp.IOTLB_INVALIDATION),
+                    "the old platform's deferred flush, at the commit");
+            assertEquals(0, session.outstandingChanges());
+            session.awaitReleases();
+            assertFalse(oldMemory.scope().isAlive(), "the old platform released, off the committing thread");
+            assertEquals(1, session.commits().size());
+            final IxgbevfSession.CommitRecord record = session.commits().get(0);
+            assertEquals("test-control", record.builtOn().getName());
+            assertSame(Thread.currentThread(), record.committedOn());
+            assertThrows(IllegalStateException.class, change::commit, "once");
+            change.abandon();
+            assertTrue(paper.memory().scope().isAlive(), "abandoning a committed change releases nothing");
+        }
+    }
+
+    @Test
+    void shouldReleaseAnAbandonedChangeAndLeaveTheSessionAsItWas() throws Exception {
+        final Map<String, String> config = Map.of("profile", "none", "nic.buffers", "256");
+        try (IxgbevfSession session = (IxgbevfSession) new IxgbevfNicBackend().open(config)) {
+            final XenPvPlatform none = session.model();
+            final IxgbevfSession.Change change =
+                    (IxgbevfSession.Change) session.preparePlatformChange("profile", "xen-pv");
+            final XenPvPlatform xen = change.successor();
+            final MemorySegment guest = xen.memory();
+            final MemorySegment aperture = xen.swiotlb().memory();
+            assertTrue(guest.scope().isAlive() && aperture.scope().isAlive());
+            change.abandon();
+            session.awaitReleases();
+            assertFalse(guest.scope().isAlive(), "the prepared guest memory is released");
+            assertFalse(aperture.scope().isAlive(), "and the aperture");
+            change.abandon(); // idempotent
+            assertThrows(IllegalStateException.class, change::commit, "an abandoned change never commits");
+            assertSame(none, session.model(), "the session is as it was");
+            assertTrue(none.memory().scope().isAlive());
+            assertEquals(0, none.count(PlatformOp.HYPERCALL_MEMORY_EXCHANGE)
+                    + none.count(PlatformOp.HYPERCALL_MULTICALL), "nothing of the abandoned one's boot-time work counted");
+            assertEquals(0, none.clock().setupNanos());
+            assertEquals(0, session.outstandingChanges());
+            assertTrue(session.commits().isEmpty());
+
+            // Invalid values: refused by prepare, nothing built.
+            final IllegalArgumentException bogus = assertThrows(IllegalArgumentException.class,
+                    () -> session.preparePlatformChange("profile", "bogus"));
+            assertTrue(bogus.getMessage().contains("paper, xen-pv"), bogus.getMessage());
+            assertThrows(UnsupportedOperationException.class, () -> session.preparePlatformChange("nic.buffers", "1"));
+            assertEquals(0, session.outstandingChanges());
+            session.preparePlatformChange("profile", "none").commit(); // the profile in use: nothing
+            assertSame(none, session.model());
+
+            // Prepared again, then committed: the session goes on with it.
+            session.preparePlatformChange("profile", "xen-pv").commit();
+            assertEquals("ixgbevf/xen-pv", session.model().name());
+
+            // A change still prepared when the session closes is released by the close.
+            final IxgbevfSession.Change left = (IxgbevfSession.Change) session.preparePlatformChange("profile", "none");
+            final MemorySegment leftMemory = left.successor().memory();
+            session.close();
+            assertFalse(leftMemory.scope().isAlive(), "released by close");
+            assertEquals(0, session.outstandingChanges());
+            assertThrows(IllegalStateException.class, left::commit);
+            assertThrows(IllegalStateException.class, () -> session.preparePlatformChange("profile", "paper"));
+        }
+        try (IxgbevfSession session = (IxgbevfSession) new IxgbevfNicBackend().open(
+                Map.of("profile", "none", "nic.buffers", "256", "nic.swiotlb.size", "0"))) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> session.preparePlatformChange("profile", "paper"));
+            assertTrue(e.getMessage().contains("nic.swiotlb.size=0"), e.getMessage());
+            assertEquals(0, session.outstandingChanges());
+            assertEquals(0, session.model().count(PlatformOp.HYPERCALL_MEMORY_EXCHANGE));
+        }
+    }
+
     // ---- the running router
 
     /** What one phase (between two swaps) did: deltas of the counters. */
@@ -190,6 +334,19 @@ class ProfileSwapTest {
         assertEquals(0, backend.last().model().swiotlb().usedSlots(), "every bounce slot released");
         assertEquals(4, s.swaps().size());
         assertTrue(s.swaps().stream().allMatch(r -> r.ok() && r.packetsLost() == 0 && "profile".equals(r.what())));
+        // The pause (SwapRecord.pauseNanos) holds no allocation: each new platform (its guest memory, aperture and
+        // tables) was built by the thread that asked for the swap, before the request reached the forwarding thread,
+        // which only committed it; every old platform was released and nothing prepared is left over.
+        final List<IxgbevfSession.CommitRecord> commits = backend.last().commits();
+        assertEquals(4, commits.size(), commits::toString);
+        for (int i = 0; i < commits.size(); i++) {
+            final IxgbevfSession.CommitRecord c = commits.get(i);
+            assertEquals(order.get(i + 1), c.to());
+            assertSame(Thread.currentThread(), c.builtOn(), "built on the control plane (prepare): " + c);
+            assertEquals("routerlab-forwarding", c.committedOn().getName(), c::toString);
+            assertFalse(c.oldMemory().scope().isAlive(), "the old platform released: " + c);
+        }
+        assertEquals(0, backend.last().outstandingChanges());
         for (int i = 1; i < s.swaps().size(); i++) {
             assertTrue(s.swaps().get(i).modeledNanos() >= s.swaps().get(i - 1).modeledNanos(), "one timeline");
         }
@@ -229,10 +386,13 @@ class ProfileSwapTest {
     void shouldRefuseAnUnknownProfileAndGoOn() throws Exception {
         engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0), Map.of("profile", "xen-pv"));
         awaitPackets(5_000);
-        final SwapRecord refused = engine.swap("profile", "xen-hvm");
-        assertFalse(refused.ok());
-        assertTrue(refused.message().contains("xen-hvm") && refused.message().contains("kvm-viommu"),
-                refused.message());
+        // Refused by preparePlatformChange on the calling thread (as an unknown dma name is): nothing reaches the
+        // forwarding thread.
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> engine.swap("profile", "xen-hvm"));
+        assertTrue(refused.getMessage().contains("xen-hvm") && refused.getMessage().contains("kvm-viommu"),
+                refused.getMessage());
+        assertTrue(engine.status().swaps().isEmpty(), "no swap was attempted");
         assertEquals("ixgbevf/xen-pv", engine.status().platformName());
         final long tx = engine.status().packetsTx();
         awaitPackets(10_000);
