@@ -8,9 +8,8 @@ import org.routerlab.api.route.RoutingAlgorithm;
 
 /**
  * Poptrie (Asai and Ohara, SIGCOMM 2015): a multibit trie compressed with population counts. The top 18 address
- * bits index a direct-pointing array of one byte each (256 KiB, so it stays in a core's L2); below it, 6-bit strides
- * in nodes of two 64-bit vectors, each node one cache line with its leaves. A full Internet table takes under 5 MiB.
- * Layout in {@link PoptrieLayout}.
+ * bits index a direct-pointing array; below it, 6-bit strides in nodes of two 64-bit vectors. A full Internet table
+ * takes a few MiB, so lookups mostly hit the cache. Layout in {@link PoptrieLayout}.
  */
 @Component(service = RoutingAlgorithm.class, property = NicBackend.NAME_PROPERTY + "=" + PoptrieAlgorithm.NAME)
 public final class PoptrieAlgorithm implements RoutingAlgorithm {
@@ -26,7 +25,7 @@ public final class PoptrieAlgorithm implements RoutingAlgorithm {
     /** {@inheritDoc} */
     @Override
     public String description() {
-        return "Poptrie: 2^18 one-byte direct pointing + 6-bit popcount-indexed one-line nodes with leaf compression";
+        return "Poptrie: 2^18 direct pointing + 6-bit popcount-indexed nodes with leaf compression; cache-resident";
     }
 
     /** {@inheritDoc} */

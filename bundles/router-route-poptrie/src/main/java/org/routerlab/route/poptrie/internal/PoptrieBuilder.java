@@ -1,18 +1,9 @@
 package org.routerlab.route.poptrie.internal;
 
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.BYTE;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.EXT;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.GROUP_BITS;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.INT;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LEAFVEC;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LEAVES;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LINE;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LINE_SHIFT;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LONG;
+import static org.routerlab.route.poptrie.internal.PoptrieLayout.DIRECT_BITS;
+import static org.routerlab.route.poptrie.internal.PoptrieLayout.NODE_LONGS;
 import static org.routerlab.route.poptrie.internal.PoptrieLayout.STRIDE;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.TOP_BITS;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
 import org.routerlab.api.route.Route;
@@ -20,19 +11,16 @@ import org.routerlab.api.route.RouteSet;
 import org.routerlab.api.route.RouteTable;
 
 /**
- * Builds a Poptrie ({@link PoptrieNarrowTable} or {@link PoptrieWideTable}, layout in {@link PoptrieLayout}) from a
- * route set: the routes go into a temporary one-bit-per-level trie; a walk of it down to depth 18 gives every /18 its
- * trie node and longest match; then, group by group, each /18 becomes a top byte (a leaf) or a node line, and below a
- * node one line per 6-bit stride is emitted depth first. A node's 64 chunk values are expanded from the trie (leaf:
- * the longest route on the way; child: a trie node at the stride's end with descendants); its children get
- * consecutive lines, followed by the lines of the leaves that do not fit inline. Not thread-safe; one builder per
- * build.
+ * Builds a Poptrie ({@link PoptrieNarrowTable} or {@link PoptrieWideTable}) from a route set in two passes: the
+ * routes go into a temporary one-bit-per-level trie, then a walk of that trie fills the direct array down to depth
+ * 18 and, below any depth-18 trie node with descendants, emits a Poptrie node per 6-bit stride. A node's 64 chunk
+ * values are expanded from the trie (leaf: the longest route on the way; child: a trie node at the stride's end
+ * with descendants), then its children are given consecutive node numbers and its leaf runs consecutive leaf
+ * indexes before the children are built (depth first). Not thread-safe; one builder per build.
  */
 final class PoptrieBuilder {
     private static final int ABSENT = -1;
     private static final int SLOTS = 1 << STRIDE;
-    private static final int TOP_SIZE = 1 << TOP_BITS;
-    private static final int GROUP_SIZE = 1 << (TOP_BITS - GROUP_BITS);
 
     // The temporary binary trie: node 0 is the root; ABSENT marks a missing child; hop NO_ROUTE = no route ends here.
     private int[] zero = new int[1024];
@@ -40,23 +28,13 @@ final class PoptrieBuilder {
     private int[] hop = new int[1024];
     private int trieNodes;
 
-    // Per /18, from the walk: its trie node (ABSENT if none) and the longest match down to it.
-    private final int[] topNode = new int[TOP_SIZE];
-    private final int[] topBest = new int[TOP_SIZE];
+    private final int[] direct = new int[1 << DIRECT_BITS];
+    private long[] nodes = new long[NODE_LONGS * 1024];
+    private int nodeCount;
+    private int[] leaves = new int[4096];
+    private int leafCount = 1;
 
-    private final boolean wide;
-    private final int inline;
-    private final int leafBytes;
-    private final byte[] top = new byte[TOP_SIZE];
-    private final int[] base = new int[1 << GROUP_BITS];
-    private byte[] memory = new byte[LINE * 1024];
-    private MemorySegment lines = MemorySegment.ofArray(memory);
-    private int lineCount = 1;
-
-    private PoptrieBuilder(final boolean wide) {
-        this.wide = wide;
-        this.inline = wide ? PoptrieLayout.WIDE_INLINE : PoptrieLayout.NARROW_INLINE;
-        this.leafBytes = wide ? 4 : 1;
+    private PoptrieBuilder() {
         Arrays.fill(zero, ABSENT);
         Arrays.fill(one, ABSENT);
         Arrays.fill(hop, RouteTable.NO_ROUTE);
@@ -71,20 +49,23 @@ final class PoptrieBuilder {
     /** Builds a table; {@code forceWide} makes wide leaves even when narrow ones would do (for tests). */
     static RouteTable build(final RouteSet routes, final boolean forceWide) {
         Objects.requireNonNull(routes, "routes");
+        final PoptrieBuilder builder = new PoptrieBuilder();
         int maxHop = RouteTable.NO_ROUTE;
         for (final Route route : routes.routes()) {
+            builder.insert(route.prefix(), route.length(), route.nextHop());
             maxHop = Math.max(maxHop, route.nextHop());
         }
-        final boolean wide = forceWide || maxHop > PoptrieLayout.NARROW_MAX_HOP;
-        final PoptrieBuilder builder = new PoptrieBuilder(wide);
-        for (final Route route : routes.routes()) {
-            builder.insert(route.prefix(), route.length(), route.nextHop());
+        builder.fillDirect(0, 0, 0, RouteTable.NO_ROUTE);
+        final long[] nodes = Arrays.copyOf(builder.nodes, NODE_LONGS * builder.nodeCount);
+        if (forceWide || maxHop > PoptrieLayout.NARROW_MAX_HOP) {
+            final int[] wide = Arrays.copyOf(builder.leaves, builder.leafCount);
+            return new PoptrieWideTable(routes, builder.direct, nodes, wide);
         }
-        builder.walk(0, 0, 0, RouteTable.NO_ROUTE);
-        builder.emit();
-        final MemorySegment nodes = builder.lines.asSlice(0, (long) builder.lineCount << LINE_SHIFT);
-        return wide ? new PoptrieWideTable(routes, builder.top, builder.base, nodes)
-                : new PoptrieNarrowTable(routes, builder.top, builder.base, nodes);
+        final char[] narrow = new char[builder.leafCount];
+        for (int i = 0; i < narrow.length; i++) {
+            narrow[i] = (char) (builder.leaves[i] + 1);
+        }
+        return new PoptrieNarrowTable(routes, builder.direct, nodes, narrow);
     }
 
     private void insert(final int prefix, final int length, final int nextHop) {
@@ -122,7 +103,7 @@ final class PoptrieBuilder {
     }
 
     private boolean hasChildren(final int node) {
-        return ABSENT != node && (ABSENT != zero[node] || ABSENT != one[node]);
+        return ABSENT != zero[node] || ABSENT != one[node];
     }
 
     private int bestWith(final int node, final int best) {
@@ -131,97 +112,69 @@ final class PoptrieBuilder {
     }
 
     /**
-     * Records the trie node and longest match of every /18 under trie node {@code node} at {@code depth} (prefix
-     * {@code index} of that many bits), {@code inherited} being the longest match above it.
+     * Fills the direct entries under trie node {@code node} at {@code depth} (prefix {@code index} of that many
+     * bits), {@code best} being the longest match above it.
      */
-    private void walk(final int node, final int depth, final int index, final int inherited) {
+    private void fillDirect(final int node, final int depth, final int index, final int inherited) {
         final int best = bestWith(node, inherited);
-        if (TOP_BITS == depth) {
-            topNode[index] = node;
-            topBest[index] = best;
+        if (DIRECT_BITS == depth) {
+            direct[index] = hasChildren(node) ? newNode(node, depth, best) : PoptrieLayout.directLeaf(best);
             return;
         }
         for (int bit = 0; bit < 2; bit++) {
             final int child = 0 == bit ? zero[node] : one[node];
             final int sub = (index << 1) | bit;
             if (ABSENT == child) {
-                final int from = sub << (TOP_BITS - depth - 1);
-                final int to = from + (1 << (TOP_BITS - depth - 1));
-                Arrays.fill(topNode, from, to, ABSENT);
-                Arrays.fill(topBest, from, to, best);
+                final int from = sub << (DIRECT_BITS - depth - 1);
+                Arrays.fill(direct, from, from + (1 << (DIRECT_BITS - depth - 1)), PoptrieLayout.directLeaf(best));
             } else {
-                walk(child, depth + 1, sub, best);
+                fillDirect(child, depth + 1, sub, best);
             }
         }
     }
 
-    /** Fills {@code top} and {@code base} and emits the nodes, group by group: a group's /18 nodes are consecutive. */
-    private void emit() {
-        final int[] members = new int[GROUP_SIZE];
-        for (int group = 0; group < base.length; group++) {
-            int count = 0;
-            for (int j = 0; j < GROUP_SIZE; j++) {
-                final int index = group * GROUP_SIZE + j;
-                if (hasChildren(topNode[index]) || topBest[index] > PoptrieLayout.TOP_MAX_HOP) {
-                    top[index] = (byte) (PoptrieLayout.TOP_NODE | count);
-                    members[count++] = index;
-                } else {
-                    top[index] = (byte) (topBest[index] + 1);
-                }
-            }
-            final int first = allocateLines(count);
-            base[group] = first;
-            for (int k = 0; k < count; k++) {
-                buildNode(first + k, topNode[members[k]], TOP_BITS, topBest[members[k]]);
-            }
-        }
+    /** Builds the Poptrie node for trie node {@code node} at {@code depth} and returns its number. */
+    private int newNode(final int node, final int depth, final int best) {
+        final int number = allocateNodes(1);
+        buildNode(number, node, depth, best);
+        return number;
     }
 
-    /**
-     * Fills node line {@code line} for trie node {@code node} (ABSENT: no routes below, every chunk value is
-     * {@code best}) at {@code depth}, then builds its children.
-     */
-    private void buildNode(final int line, final int node, final int depth, final int best) {
+    /** Fills Poptrie node {@code number} for trie node {@code node} at {@code depth}, then builds its children. */
+    private void buildNode(final int number, final int node, final int depth, final int best) {
         final int[] leafHop = new int[SLOTS];
         final int[] childNode = new int[SLOTS];
         final int[] childBest = new int[SLOTS];
         Arrays.fill(childNode, ABSENT);
-        if (ABSENT == node) {
-            Arrays.fill(leafHop, best);
-        } else {
-            expand(node, depth, 0, 0, best, leafHop, childNode, childBest);
-        }
+        expand(node, depth, 0, 0, best, leafHop, childNode, childBest);
 
         long vector = 0;
         long leafvec = 0;
-        final int[] runs = new int[SLOTS];
-        int count = 0;
+        int runs = 0;
+        int last = 0;
         for (int v = 0; v < SLOTS; v++) {
             if (ABSENT != childNode[v]) {
                 vector |= 1L << v;
-            } else if (0 == count || leafHop[v] != runs[count - 1]) {
+            } else if (0 == runs || leafHop[v] != last) {
                 leafvec |= 1L << v;
-                runs[count++] = leafHop[v];
+                last = leafHop[v];
+                runs++;
             }
         }
         final int children = Long.bitCount(vector);
-        final int overflowBytes = Math.max(0, count - inline) * leafBytes;
-        final int extLines = children + (overflowBytes + LINE - 1) / LINE;
-        final int ext = 0 == extLines ? 0 : allocateLines(extLines);
-        final long at = (long) line << LINE_SHIFT;
-        lines.set(LONG, at, vector);
-        lines.set(LONG, at + LEAFVEC, leafvec);
-        lines.set(INT, at + EXT, ext);
-        final long overflow = ((long) ext + children) << LINE_SHIFT;
-        for (int r = 0; r < count; r++) {
-            final long to = r < inline ? at + LEAVES + (long) r * leafBytes : overflow + (long) (r - inline) * leafBytes;
-            if (wide) {
-                lines.set(INT, to, runs[r]);
-            } else {
-                lines.set(BYTE, to, (byte) (runs[r] + 1));
+        final int childBase = allocateNodes(children);
+        final int leafBase = allocateLeaves(runs);
+        int run = leafBase;
+        for (int v = 0; v < SLOTS; v++) {
+            if ((leafvec & (1L << v)) != 0) {
+                leaves[run++] = leafHop[v];
             }
         }
-        int child = ext;
+        final int at = NODE_LONGS * number;
+        nodes[at] = vector;
+        nodes[at + 1] = leafvec;
+        nodes[at + 2] = ((long) leafBase << 32) | (childBase & 0xFFFF_FFFFL);
+        int child = childBase;
         for (int v = 0; v < SLOTS; v++) {
             if (ABSENT != childNode[v]) {
                 buildNode(child++, childNode[v], depth + STRIDE, childBest[v]);
@@ -261,17 +214,20 @@ final class PoptrieBuilder {
         }
     }
 
-    /** Appends {@code count} zeroed lines and returns the number of the first. */
-    private int allocateLines(final int count) {
-        final int first = lineCount;
-        lineCount = Math.addExact(lineCount, count);
-        final long bytes = (long) lineCount << LINE_SHIFT;
-        if (bytes > memory.length) {
-            if (bytes > Integer.MAX_VALUE - LINE) {
-                throw new IllegalStateException("Poptrie nodes exceed 2 GiB");
-            }
-            memory = Arrays.copyOf(memory, (int) Math.min(Integer.MAX_VALUE - LINE, Math.max(bytes, 2L * memory.length)));
-            lines = MemorySegment.ofArray(memory);
+    private int allocateNodes(final int count) {
+        final int first = nodeCount;
+        nodeCount += count;
+        if (NODE_LONGS * nodeCount > nodes.length) {
+            nodes = Arrays.copyOf(nodes, Math.max(nodes.length * 2, NODE_LONGS * nodeCount));
+        }
+        return first;
+    }
+
+    private int allocateLeaves(final int count) {
+        final int first = leafCount;
+        leafCount += count;
+        if (leafCount > leaves.length) {
+            leaves = Arrays.copyOf(leaves, Math.max(leaves.length * 2, leafCount));
         }
         return first;
     }

@@ -1,115 +1,100 @@
 package org.routerlab.route.poptrie.internal;
 
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.EXT;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.GROUP_BITS;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.INT;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LEAFVEC;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LEAVES;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LINE;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LINE_SHIFT;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.LONG;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.WIDE_INLINE;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.STRIDE;
-import static org.routerlab.route.poptrie.internal.PoptrieLayout.TOP_BITS;
+import static org.routerlab.route.poptrie.internal.PoptrieLayout.DIRECT_BITS;
 
-import java.lang.foreign.MemorySegment;
 import org.routerlab.api.route.RouteSet;
+import org.routerlab.api.route.RouteTable;
 
 /**
- * A built Poptrie ({@link PoptrieLayout}) with wide leaves: an int, the next hop, for tables with next-hop ids above
- * 254. A lookup is one byte of {@code top}, and for a quarter of random addresses on a full Internet table one node
- * line; a node holds 11 leaves inline, more follow its children.
+ * A built Poptrie ({@link PoptrieLayout}) with wide ({@code int}) leaves: {@code direct},
+ * {@code nodes}, {@code leaves}. Immutable after
+ * construction (final fields, never written), so any number of threads may read it; lookups allocate nothing.
+ * A lookup is one direct load, then per 6-bit level one node (24 bytes) and at the end one leaf: for a full
+ * Internet table most addresses take one or two loads after the direct one.
  */
-final class PoptrieWideTable extends PoptrieTable {
-    private static final int TOP_SHIFT = 32 - TOP_BITS;
-    private static final int GROUP_SHIFT = 32 - GROUP_BITS;
-    private static final int CHUNK1_SHIFT = TOP_SHIFT - STRIDE;
+final class PoptrieWideTable implements RouteTable {
+    private static final int DIRECT_SHIFT = 32 - DIRECT_BITS;
 
-    PoptrieWideTable(final RouteSet routes, final byte[] top, final int[] base, final MemorySegment lines) {
-        super(routes, top, base, lines);
+    private final RouteSet routes;
+    private final int[] direct;
+    private final long[] nodes;
+    private final int[] leaves;
+
+    PoptrieWideTable(final RouteSet routes, final int[] direct, final long[] nodes, final int[] leaves) {
+        this.routes = routes;
+        this.direct = direct;
+        this.nodes = nodes;
+        this.leaves = leaves;
     }
 
     /** {@inheritDoc} */
     @Override
     public int lookup(final int address) {
-        final int entry = top[address >>> TOP_SHIFT];
-        return entry >= 0 ? entry - 1 : node(nodes, base[address >>> GROUP_SHIFT] + (entry & 63), address);
+        final int entry = direct[address >>> DIRECT_SHIFT];
+        return entry < 0 ? PoptrieLayout.directHop(entry) : descend(nodes, leaves, entry, address);
     }
 
     /**
-     * {@inheritDoc} In chunks of up to 64 addresses, three passes each. The first loads every top byte (independent
-     * loads from the 256 KiB {@code top}, no branch): a leaf is the answer; a node sets the address's bit in a 64-bit
-     * mask. The second touches each such node line (the loop over the mask's set bits has no data-dependent branch
-     * and little work per node, so the lines' cache misses overlap) and parks the line's byte offset and the number of
-     * the address's leaf run in {@code nextHops}; the third finishes from the lines, now in L1.
+     * {@inheritDoc} In two passes over the burst: first every direct entry is loaded (parked in {@code nextHops}),
+     * a loop of independent loads whose cache misses overlap; then each address is finished, from its direct leaf
+     * or down its nodes. Measured 15-30% faster than four interleaved lookups per round.
      */
     @Override
     public void lookupBulk(final int[] addresses, final int[] nextHops, final int count) {
-        for (int from = 0; from < count; from += 64) {
-            chunk(addresses, nextHops, from, Math.min(count, from + 64));
+        final int[] d = direct;
+        final long[] n = nodes;
+        final int[] l = leaves;
+        for (int i = 0; i < count; i++) {
+            nextHops[i] = d[addresses[i] >>> DIRECT_SHIFT];
+        }
+        for (int i = 0; i < count; i++) {
+            final int e = nextHops[i];
+            nextHops[i] = e < 0 ? PoptrieLayout.directHop(e) : descend(n, l, e, addresses[i]);
         }
     }
 
-    private void chunk(final int[] addresses, final int[] nextHops, final int from, final int to) {
-        final byte[] t = top;
-        long pending = 0;
-        for (int i = from; i < to; i++) {
-            final int entry = t[addresses[i] >>> TOP_SHIFT];
-            nextHops[i] = entry - 1;
-            pending |= (long) (entry >>> 31) << (i - from);
+    /** From node {@code node} (depth 18) down to the leaf of {@code address}: at most three nodes. */
+    private static int descend(final long[] n, final int[] l, final int node, final int address) {
+        int at = 3 * node;
+        long vector = n[at];
+        int v = (address >>> 8) & 63;
+        if ((vector & (1L << v)) != 0) {
+            at = 3 * ((int) n[at + 2] + Long.bitCount(vector << ~v) - 1);
+            vector = n[at];
+            v = (address >>> 2) & 63;
+            if ((vector & (1L << v)) != 0) {
+                at = 3 * ((int) n[at + 2] + Long.bitCount(vector << ~v) - 1);
+                v = (address << 4) & 63;
+            }
         }
-        final int[] b = base;
-        final MemorySegment n = nodes;
-        for (long m = pending; m != 0; m &= m - 1) {
-            final int i = from + Long.numberOfTrailingZeros(m);
-            final int address = addresses[i];
-            final int at = (b[address >>> GROUP_SHIFT] + ((nextHops[i] + 1) & 63)) << LINE_SHIFT;
-            nextHops[i] = at | ((Long.bitCount(n.get(LONG, at + LEAFVEC) << ~(address >>> CHUNK1_SHIFT)) - 1) & 63);
-        }
-        for (long m = pending; m != 0; m &= m - 1) {
-            final int i = from + Long.numberOfTrailingZeros(m);
-            final int parked = nextHops[i];
-            final int address = addresses[i];
-            final long at = parked & -LINE;
-            final long vector = n.get(LONG, at);
-            nextHops[i] = (vector << ~(address >>> CHUNK1_SHIFT)) < 0 ? deeper(n, at, vector, address)
-                    : leaf(n, at, vector, parked & 63);
-        }
+        return l[(int) (n[at + 2] >>> 32) + Long.bitCount(n[at + 1] << ~v) - 1];
     }
 
-    /** The next hop of {@code address} from its /18 node, line {@code line}. */
-    private static int node(final MemorySegment n, final int line, final int address) {
-        final long at = (long) line << LINE_SHIFT;
-        final long vector = n.get(LONG, at);
-        final int v = address >>> CHUNK1_SHIFT;
-        if ((vector << ~v) < 0) {
-            return deeper(n, at, vector, address);
-        }
-        return leaf(n, at, vector, Long.bitCount(n.get(LONG, at + LEAFVEC) << ~v) - 1);
+    /** {@inheritDoc} */
+    @Override
+    public RouteSet routes() {
+        return routes;
     }
 
-    /** Down the children from the /18 node at {@code at}, whose chunk of {@code address} continues in one. */
-    private static int deeper(final MemorySegment n, final long node, final long vector18, final int address) {
-        final long bits = (address & 0xFFFF_FFFFL) << 4;
-        long at = node;
-        long vector = vector18;
-        int shift = 12;
-        int v = (int) (bits >>> shift) & 63;
-        do {
-            at = (long) (n.get(INT, at + EXT) + Long.bitCount(vector << ~v) - 1) << LINE_SHIFT;
-            vector = n.get(LONG, at);
-            shift -= STRIDE;
-            v = (int) (bits >>> shift) & 63;
-        } while ((vector << ~v) < 0);
-        return leaf(n, at, vector, Long.bitCount(n.get(LONG, at + LEAFVEC) << ~v) - 1);
+    /** {@inheritDoc} The three arrays with their headers. */
+    @Override
+    public long memoryBytes() {
+        return 48 + 4L * direct.length + 8L * nodes.length + 4L * leaves.length;
     }
 
-    /** Leaf number {@code run} of the node at {@code at}: inline, or after the node's children. */
-    private static int leaf(final MemorySegment n, final long at, final long vector, final int run) {
-        if (run < WIDE_INLINE) {
-            return n.get(INT, at + LEAVES + 4L * run);
-        }
-        final long overflow = (long) (n.get(INT, at + EXT) + Long.bitCount(vector)) << LINE_SHIFT;
-        return n.get(INT, overflow + 4L * (run - WIDE_INLINE));
+    /** Number of nodes below the direct array. */
+    int nodeCount() {
+        return nodes.length / PoptrieLayout.NODE_LONGS;
+    }
+
+    /** Number of leaves (leaf runs after compression), padding included. */
+    int leafCount() {
+        return leaves.length;
+    }
+
+    @Override
+    public String toString() {
+        return "PoptrieWideTable[routes=" + routes.size() + ", nodes=" + nodeCount() + ", leaves=" + leafCount()
+                + ", bytes=" + memoryBytes() + "]";
     }
 }
