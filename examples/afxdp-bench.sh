@@ -28,8 +28,12 @@ NICE="${NICE:-0}"
 DIST="$ROOT/distribution/target/routerlab"
 
 [[ $EUID -eq 0 ]] || { echo "afxdp-bench: run as root" >&2; exit 2; }
-JAVA="${JAVA_HOME:-}/bin/java"
-[[ -x "$JAVA" ]] || JAVA="$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)"
+# A Java 25: JAVA_HOME if it is one, else /usr/lib/jvm/*25* (a bare /bin/java may be an older default).
+JAVA=""
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
+    JAVA="$JAVA_HOME/bin/java"
+fi
+[[ -n "$JAVA" ]] || JAVA="$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)"
 [[ -x "$JAVA" ]] || { echo "afxdp-bench: no Java 25 (set JAVA_HOME)" >&2; exit 2; }
 [[ -f "$DIST/bundles/router-nic-afxdp-0.1.0-SNAPSHOT.jar" ]] || { echo "afxdp-bench: build first: mvn -B -q -DskipTests install" >&2; exit 2; }
 TOOL=("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$DIST/bundles/router-nic-afxdp-0.1.0-SNAPSHOT.jar:$DIST/bundles/router-api-0.1.0-SNAPSHOT.jar" org.routerlab.nic.afxdp.internal.TrafficTool)
