@@ -13,7 +13,7 @@ final class SwapRequest {
     enum Kind {
         /** Replace the DMA strategy by {@link #strategy()} (attached by the forwarding thread). */
         DMA,
-        /** Change platform setting {@link #key()} to {@link #value()}, then attach {@link #strategy()}. */
+        /** Commit the prepared platform change {@link #change()}, then attach {@link #strategy()}. */
         PLATFORM,
         /** Nothing to do on the data path (a routing swap published off it): just trace the record. */
         RECORD
@@ -25,8 +25,6 @@ final class SwapRequest {
     private final String to;
     private final String trigger;
     private final DmaStrategy strategy;
-    private final String key;
-    private final String value;
     private final TraceSink trace;
     private final SwapRecord record;
     private org.routerlab.api.nic.NicSession.PlatformChange change;
@@ -37,29 +35,26 @@ final class SwapRequest {
     private long modeledNanos;
 
     private SwapRequest(final Kind kind, final String what, final String from, final String to, final String trigger,
-            final DmaStrategy strategy, final String key, final String value, final TraceSink trace,
-            final SwapRecord record) {
+            final DmaStrategy strategy, final TraceSink trace, final SwapRecord record) {
         this.kind = kind;
         this.what = what;
         this.from = from;
         this.to = to;
         this.trigger = trigger;
         this.strategy = strategy;
-        this.key = key;
-        this.value = value;
         this.trace = trace;
         this.record = record;
     }
 
     static SwapRequest dma(final String from, final String to, final String trigger, final DmaStrategy next,
             final TraceSink trace) {
-        return new SwapRequest(Kind.DMA, "dma", from, to, trigger, next, null, null, trace, null);
+        return new SwapRequest(Kind.DMA, "dma", from, to, trigger, next, trace, null);
     }
 
     static SwapRequest platform(final String key, final String from, final String to, final String trigger,
             final DmaStrategy next, final org.routerlab.api.nic.NicSession.PlatformChange change,
             final TraceSink trace) {
-        final SwapRequest r = new SwapRequest(Kind.PLATFORM, key, from, to, trigger, next, key, to, trace, null);
+        final SwapRequest r = new SwapRequest(Kind.PLATFORM, key, from, to, trigger, next, trace, null);
         r.change = change;
         return r;
     }
@@ -68,8 +63,8 @@ final class SwapRequest {
     org.routerlab.api.nic.NicSession.PlatformChange change() { return change; }
 
     static SwapRequest record(final SwapRecord record, final TraceSink trace) {
-        return new SwapRequest(Kind.RECORD, record.what(), record.from(), record.to(), record.trigger(), null, null,
-                null, trace, record);
+        return new SwapRequest(Kind.RECORD, record.what(), record.from(), record.to(), record.trigger(), null, trace,
+                record);
     }
 
     /** Runs {@code action} on the forwarding thread the moment the new strategy becomes active. */
@@ -85,8 +80,6 @@ final class SwapRequest {
 
     Kind kind() { return kind; }
     DmaStrategy strategy() { return strategy; }
-    String key() { return key; }
-    String value() { return value; }
     CompletableFuture<SwapRecord> result() { return result; }
 
     /** The data path resumed after {@code nanos} of swap work (loss is known one cycle later). */
