@@ -121,7 +121,7 @@ class AfXdpEndToEndTest {
 
             // iperf3 TCP and UDP through the router.
             final Process server = topology.spawn(topology.b, "iperf3", "-s", "-1", "-p", "5301");
-            Thread.sleep(300);
+            topology.awaitListening(topology.b, 5301);
             final Topology.Result tcp = topology.tryIn(topology.a, 30, "iperf3", "-c", Topology.B_ADDRESS, "-p",
                     "5301", "-t", "3", "-J");
             server.waitFor();
@@ -134,7 +134,7 @@ class AfXdpEndToEndTest {
             assertTrue(retransmits <= Math.max(50, packets / 100), "no retransmission storm: " + retransmits
                     + " retransmits for ~" + packets + " segments");
             final Process udpServer = topology.spawn(topology.b, "iperf3", "-s", "-1", "-p", "5302");
-            Thread.sleep(300);
+            topology.awaitListening(topology.b, 5302);
             final Topology.Result udp = topology.tryIn(topology.a, 30, "iperf3", "-c", Topology.B_ADDRESS, "-p",
                     "5302", "-u", "-b", "50M", "-t", "2", "-J");
             udpServer.waitFor();
@@ -153,7 +153,16 @@ class AfXdpEndToEndTest {
                 TrafficTool.sendFrames("a0", bad);
                 return null;
             });
-            Thread.sleep(300);
+            // The router counts them when it polls: wait until the three reasons below hold 30 (or 10 s).
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                final RouterStatus now = engine.status();
+                if (delta(before, now, "ttl-exceeded") + delta(before, now, "bad-checksum")
+                        + delta(before, now, "too-short") >= 30) {
+                    break;
+                }
+                Thread.sleep(10);
+            }
             final RouterStatus after = engine.status();
             assertEquals(10, delta(before, after, "ttl-exceeded"), after.drops().toString());
             assertEquals(10, delta(before, after, "bad-checksum"), after.drops().toString());

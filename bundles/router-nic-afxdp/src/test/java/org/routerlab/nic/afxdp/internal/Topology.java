@@ -168,6 +168,17 @@ final class Topology implements AutoCloseable {
         return new ProcessBuilder(c).redirectErrorStream(true).start();
     }
 
+    /** Waits (at most 10 s) until a TCP or UDP socket listens on {@code port} in namespace {@code ns}. */
+    void awaitListening(final String ns, final int port) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (tryIn(ns, 5, "ss", "-Hltun", "sport = :" + port).output().isBlank()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("nothing listens on port " + port + " in " + ns + " after 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** A link counter of interface {@code dev} in namespace {@code ns} (rx_packets, tx_packets, …). */
     long counter(final String ns, final String dev, final String name) throws IOException, InterruptedException {
         return Long.parseLong(in(ns, "cat", "/sys/class/net/" + dev + "/statistics/" + name).strip());
