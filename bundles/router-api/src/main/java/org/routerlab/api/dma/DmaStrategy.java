@@ -20,13 +20,17 @@ import org.routerlab.api.packet.PacketBatch;
  * a port's tx ring (accepted, until {@code onTransmitted}). The strategy must account for all of them: after
  * {@link #detach()} every buffer it allocated is freed and every mapping it made is unmapped exactly once.
  *
- * <p><b>Hot swap.</b> The engine may replace a running strategy by another at a burst boundary. The old one stops
- * being asked to {@link #refill}; the engine takes back the rx descriptors the device has not filled and hands each
- * to the strategy that posted it as an empty received frame ({@link #onReceive} then {@link #release}); frames still
- * in the rings keep flowing to their owner ({@code onReceive}, {@code prepareTransmit}, {@code onTransmitted}) until
- * none is left, and only then is {@link #detach()} called. The ports a strategy sees through {@link DmaContext}
- * therefore return nothing from {@link NicPort#reclaimRx} when run by the engine: a strategy must not count on
- * reclaiming there (test harnesses that drive it alone may still hand ports that do).
+ * <p><b>Hot swap.</b> The engine may replace a running strategy by another, make-before-break. While the old one
+ * keeps forwarding, the new one is {@linkplain #prepare prepared} in bounded steps at burst boundaries, then
+ * {@linkplain #attach attached}; at one burst boundary it becomes the one asked to {@link #refill}. The rx
+ * descriptors the old one posted stay in the ring, ahead of the new one's (rings are FIFO): frames received into
+ * them, and frames still in the tx rings, keep flowing to their owner ({@code onReceive}, {@code prepareTransmit},
+ * {@code onTransmitted}). On a port that goes quiet, the engine takes back the descriptors the device has not filled
+ * and hands each to the strategy that posted it as an empty received frame ({@link #onReceive} then
+ * {@link #release}). Once none of its buffers is left in any ring, the old one is {@linkplain #retire retired} in
+ * bounded steps and then {@link #detach()}ed. The ports a strategy sees through {@link DmaContext} therefore return
+ * nothing from {@link NicPort#reclaimRx} when run by the engine: a strategy must not count on reclaiming there (test
+ * harnesses that drive it alone may still hand ports that do).
  *
  * <p><b>Threading.</b> Single-threaded: every method is called on the forwarding thread. Data-path hooks never
  * throw for resource exhaustion; they return counts (a strategy that throws from a hook is treated as broken and
@@ -37,8 +41,38 @@ public interface DmaStrategy {
     /** The plug-in name this instance was created by. */
     String name();
 
-    /** Binds the strategy to a platform and ports; allocate and premap here if the policy premaps. */
+    /**
+     * Binds the strategy to a platform and ports; allocate and premap here if the policy premaps. After
+     * {@link #prepare} returned {@code true} for the same context, only what is left is done here (a hot swap's
+     * forwarding pause); without it, everything.
+     */
     void attach(DmaContext context);
+
+    /**
+     * Optional staged start, so that a hot swap does not stall forwarding while a policy premaps thousands of
+     * buffers: before {@link #attach} the engine may call this repeatedly, each time at a burst boundary, until it
+     * returns {@code true}. Each call does what it can (allocate, map) and returns by {@code deadlineNanos} (a
+     * {@link System#nanoTime()} value; overrunning it by one buffer's work is fine), returning whether everything is
+     * ready. Buffers prepared here count in {@link #buffersOutstanding()} and are released by {@link #detach()} if the
+     * swap is abandoned. The default has nothing to prepare.
+     *
+     * @since 1.2
+     */
+    default boolean prepare(DmaContext context, long deadlineNanos) {
+        return true;
+    }
+
+    /**
+     * Optional staged stop: once a strategy replaced by a hot swap holds no buffer in any ring, the engine may call
+     * this repeatedly at burst boundaries before {@link #detach()}, until it returns {@code true}. Each call frees and
+     * unmaps part of the strategy's pool and returns by {@code deadlineNanos}. The default leaves everything to
+     * {@code detach}.
+     *
+     * @since 1.2
+     */
+    default boolean retire(long deadlineNanos) {
+        return true;
+    }
 
     /**
      * Posts buffers to {@code port}'s rx ring (usually up to {@link NicPort#rxFreeSlots()}) and commits them to

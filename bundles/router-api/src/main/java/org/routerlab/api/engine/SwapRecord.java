@@ -10,13 +10,23 @@ package org.routerlab.api.engine;
  * @param to the name (or route file) requested
  * @param trigger who asked: {@code command}, {@code config}, {@code schedule}, {@code bundle} (a plug-in bundle
  *        stopped, was uninstalled or started) or {@code quarantine} (a plug-in misbehaved on the data path)
- * @param pauseNanos wall nanoseconds the forwarding thread spent on the swap instead of forwarding (0 for swaps
- *        built and published off the data path, such as routing tables)
+ * @param pauseNanos the longest the forwarding thread stopped forwarding for this swap, in wall nanoseconds: the
+ *        longest of its steps between two bursts (preparing the new plug-in, the handover, reclaiming and retiring
+ *        the old one's buffers); 0 for swaps built and published off the data path, such as routing tables
  * @param packetsLost packets lost because of the swap: frames the swap itself dropped plus receive misses during
  *        the swap beyond the rate at which the NIC missed frames before it (0 when it worked as designed)
  * @param ok whether the new plug-in took over; when false the old one kept forwarding
  * @param message why it failed (the plug-in's exception), or a note; never null
+ * @param workNanos all the wall nanoseconds the forwarding thread spent on this swap, summed over its steps
+ *        (at least {@code pauseNanos}; the two are equal for a swap done in one step)
  */
 public record SwapRecord(long wallNanos, long modeledNanos, String what, String from, String to, String trigger,
-        long pauseNanos, long packetsLost, boolean ok, String message) {
+        long pauseNanos, long packetsLost, boolean ok, String message, long workNanos) {
+
+    /** A swap done in one step: its work is its pause. */
+    public SwapRecord(final long wallNanos, final long modeledNanos, final String what, final String from,
+            final String to, final String trigger, final long pauseNanos, final long packetsLost, final boolean ok,
+            final String message) {
+        this(wallNanos, modeledNanos, what, from, to, trigger, pauseNanos, packetsLost, ok, message, pauseNanos);
+    }
 }

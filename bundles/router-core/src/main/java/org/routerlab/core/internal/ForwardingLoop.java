@@ -44,6 +44,15 @@ final class ForwardingLoop {
 
     /** The active strategy plus up to this many minus one retiring ones (hot swaps in quick succession). */
     static final int MAX_OWNERS = 8;
+    /**
+     * What one step of swap work between two bursts may take (preparing or retiring a strategy): the forwarding
+     * stall it causes, far below the 1 ms a swap may pause forwarding.
+     */
+    static final long STEP_BUDGET_NANOS = 50_000;
+    /** A port whose retiring rx runs have not moved for this long gets its unfilled descriptors reclaimed. */
+    static final long IDLE_RECLAIM_NANOS = 1_000_000;
+    /** How long a swap waits for an owner slot (strategies still retiring) before it is refused. */
+    static final long SLOT_WAIT_NANOS = 5_000_000_000L;
 
     private final NicSession session;
     private final NicPort[] ports;
@@ -75,9 +84,22 @@ final class ForwardingLoop {
     private long lastDmaFaults;
     private final LoopListener hooks;
     private volatile SwapRequest pendingSwap;
+    /** A DMA swap whose next strategy is being prepared in steps (its slot reserved), while the current forwards. */
+    private SwapRequest preparing;
+    private int preparingSlot = -1;
+    private DmaContext preparingContext;
+    /** When the pending swap started waiting for a free owner slot (0: not waiting). */
+    private long slotWaitSince;
+    /** The swap whose handover made each slot's strategy retire: its record completes when that one detaches. */
+    private final SwapRequest[] retiredBy = new SwapRequest[MAX_OWNERS];
+    /** Whether each retiring strategy's {@link DmaStrategy#retire} steps are done. */
+    private final boolean[] retireDone = new boolean[MAX_OWNERS];
+    /** Per port: the retiring runs' total when last seen, and when it last changed (for the idle reclaim). */
+    private final long[] runsSeen;
+    private final long[] runsMovedAt;
     private SwapRequest settlingSwap;
     private long settlingMissedBefore;
-    private long settlingBaseline;
+    private long settlingCyclesBefore;
     /** Replaced by the control plane (RCU-style); read once per burst. */
     private volatile RoutingState routing;
     private final int[] localAddresses;
@@ -128,6 +150,8 @@ final class ForwardingLoop {
         this.strategyPorts = new StrategyPort[portCount];
         this.rxRuns = new OwnerRuns[portCount];
         this.txRuns = new OwnerRuns[portCount];
+        this.runsSeen = new long[portCount];
+        this.runsMovedAt = new long[portCount];
         for (int i = 0; i < portCount; i++) {
             strategyPorts[i] = new StrategyPort(ports[i]);
             rxRuns[i] = new OwnerRuns(MAX_OWNERS);
@@ -246,11 +270,15 @@ final class ForwardingLoop {
         lastDmaFaults = dmaFaults();
         final long deadline = durationNanos > 0 ? start + durationNanos : Long.MAX_VALUE;
         try {
+            long now = start;
             while (!stopRequested) {
-                final SwapRequest swap = pendingSwap;
-                if (swap != null) {
-                    pendingSwap = null;
-                    perform(swap);
+                if (preparing != null) {
+                    prepareStep();
+                } else {
+                    final SwapRequest swap = pendingSwap;
+                    if (swap != null) {
+                        begin(swap, now);
+                    }
                 }
                 try {
                     cycle();
@@ -260,7 +288,10 @@ final class ForwardingLoop {
                 if (settlingSwap != null) {
                     settle();
                 }
-                final long now = System.nanoTime();
+                now = System.nanoTime();
+                if (retiring > 0) {
+                    reclaimIdlePorts(now);
+                }
                 if (now >= nextSnapshotNanos) {
                     snapshot(now);
                     nextSnapshotNanos = now + SNAPSHOT_INTERVAL_NANOS;
@@ -283,8 +314,19 @@ final class ForwardingLoop {
                     }
                     swap.refuse(this, "the run ended first");
                 }
+                if (preparing != null) {
+                    preparing.refuse(this, "the run ended while " + preparing.strategy().name() + " was being prepared");
+                    preparing = null;
+                    preparingSlot = -1;
+                }
                 if (settlingSwap != null) {
                     settle();
+                }
+                for (int s = 0; s < MAX_OWNERS; s++) {
+                    if (retiredBy[s] != null) {
+                        retiredBy[s].finishNow(this);
+                        retiredBy[s] = null;
+                    }
                 }
                 snapshot(endNanos);
             }
@@ -684,68 +726,127 @@ final class ForwardingLoop {
         countBurst(n, bytes);
     }
 
-    /** Executes a swap request at this burst boundary and reports it. */
-    private void perform(final SwapRequest request) {
+    /**
+     * Starts the pending swap at this burst boundary, or leaves it pending while every owner slot is taken by a
+     * strategy still retiring (their buffers come back as traffic flows, or by the idle reclaim).
+     */
+    private void begin(final SwapRequest request, final long now) {
+        if (request.kind() == SwapRequest.Kind.DMA && freeSlot() < 0) {
+            if (slotWaitSince == 0) {
+                slotWaitSince = now;
+            } else if (now - slotWaitSince > SLOT_WAIT_NANOS) {
+                pendingSwap = null;
+                slotWaitSince = 0;
+                request.refuse(this, "the strategies replaced by earlier swaps still hold buffers the NIC has not "
+                        + "returned after " + SLOT_WAIT_NANOS / 1_000_000_000 + " s (" + (MAX_OWNERS - 1)
+                        + " retiring at most)");
+            }
+            return;
+        }
+        pendingSwap = null;
+        slotWaitSince = 0;
+        final long start = System.nanoTime();
+        switch (request.kind()) {
+            case RECORD -> request.traceRecord();
+            case PLATFORM -> performPlatformChange(request, start);
+            case DMA -> {
+                final int slot = freeSlot();
+                final DmaStrategy next = request.strategy();
+                owners[slot] = next;
+                quarantined[slot] = false;
+                preparing = request;
+                preparingSlot = slot;
+                preparingContext = new DmaContext(session.platform(), List.of(strategyPorts));
+                settlingMissedBefore = rxMissed();
+                settlingCyclesBefore = counters.get(RouterCounter.CYCLES);
+                request.step(System.nanoTime() - start);
+                prepareStep();
+            }
+        }
+    }
+
+    /**
+     * One bounded step of making the next strategy ready while the current one forwards ({@link DmaStrategy#prepare});
+     * once it is ready it is attached and takes over at this burst boundary.
+     */
+    private void prepareStep() {
+        final SwapRequest request = preparing;
+        final int slot = preparingSlot;
+        final DmaStrategy next = owners[slot];
         final long begin = System.nanoTime();
-        if (request.kind() == SwapRequest.Kind.RECORD) {
-            request.traceRecord();
-            return;
-        }
-        if (request.kind() == SwapRequest.Kind.PLATFORM) {
-            performPlatformChange(request, begin);
-            return;
-        }
-        final int slot = freeSlot();
-        if (slot < 0) {
-            request.refuse(this, "the strategies replaced by earlier swaps still hold buffers the NIC has not "
-                    + "returned (" + (MAX_OWNERS - 1) + " retiring at most); try again once traffic has flowed");
-            return;
-        }
-        final DmaStrategy next = request.strategy();
+        final boolean ready;
         try {
             blame = slot;
-            next.attach(new DmaContext(session.platform(), List.of(strategyPorts)));
+            ready = next.prepare(preparingContext, begin + STEP_BUDGET_NANOS);
+            if (ready) {
+                next.attach(preparingContext);
+            }
         } catch (RuntimeException | LinkageError | AssertionError e) {
+            owners[slot] = null;
+            preparing = null;
+            preparingSlot = -1;
             try {
                 next.detach();
             } catch (RuntimeException | LinkageError | AssertionError ignored) {
                 // It failed to start; whatever it holds is reported by the platform's live mappings.
             }
-            request.fail(this, e, System.nanoTime() - begin);
+            request.step(System.nanoTime() - begin);
+            request.fail(this, e);
             return;
         } finally {
             blame = BLAME_ENGINE;
         }
-        handOver(slot, next);
-        request.activated();
-        startSettling(request, System.nanoTime() - begin);
+        if (ready) {
+            preparing = null;
+            preparingSlot = -1;
+            preparingContext = null;
+            handOver(slot, next, false, request);
+            request.activated(this);
+            settlingSwap = request;
+        }
+        request.step(System.nanoTime() - begin);
     }
 
-    /** Makes {@code next} (attached, in {@code slot}) the active strategy; the current one starts retiring. */
-    private void handOver(final int slot, final DmaStrategy next) {
+    /**
+     * Makes {@code next} (attached, in {@code slot}) the active strategy; the current one starts retiring. Its rx
+     * descriptors stay in the rings as its run, ahead of the new one's, unless {@code reclaimNow} (a quarantine: a
+     * broken strategy's buffers should not receive more frames).
+     */
+    private void handOver(final int slot, final DmaStrategy next, final boolean reclaimNow, final SwapRequest cause) {
         final int old = activeSlot;
         owners[slot] = next;
         quarantined[slot] = false;
         for (int p = 0; p < portCount; p++) {
-            reclaimUnfilled(p);
-            // What the ring still holds beyond the retiring runs was posted by the old active strategy.
+            if (reclaimNow) {
+                reclaimUnfilled(p);
+            }
+            // What the ring holds beyond the retiring runs was posted by the old active strategy.
             final long oldHeld = ports[p].rxHeld() - rxRuns[p].total();
-            rxRuns[p].append(old, oldHeld);
+            if (!rxRuns[p].append(old, oldHeld)) {
+                throw new IllegalStateException("rx ownership runs overflow on port " + ports[p].info().name());
+            }
         }
         activeSlot = slot;
+        retiredBy[old] = cause;
+        retireDone[old] = false;
+        if (cause != null) {
+            cause.awaitRetirement();
+        }
         retiring++;
-        retireIdle();
     }
 
-    /** Detaches every retiring strategy that no ring holds buffers of any more. */
+    /**
+     * Retires one strategy that no ring holds buffers of any more: one bounded {@link DmaStrategy#retire} step per
+     * cycle, then {@link DmaStrategy#detach}; the time is charged to the swap that replaced it.
+     */
     private void retireIdle() {
         for (int s = 0; s < MAX_OWNERS; s++) {
-            if (s == activeSlot || owners[s] == null || heldAnywhere(s)) {
+            if (s == activeSlot || s == preparingSlot || owners[s] == null || heldAnywhere(s)) {
                 continue;
             }
+            final long begin = System.nanoTime();
             final DmaStrategy done = owners[s];
-            owners[s] = null;
-            retiring--;
+            final SwapRequest cause = retiredBy[s];
             if (quarantined[s]) {
                 try {
                     done.detach();
@@ -756,9 +857,54 @@ final class ForwardingLoop {
                 quarantined[s] = false;
             } else {
                 blame = s;
+                if (!retireDone[s] && !done.retire(begin + STEP_BUDGET_NANOS)) {
+                    blame = BLAME_ENGINE;
+                    if (cause != null) {
+                        cause.step(System.nanoTime() - begin);
+                    }
+                    return; // more next cycle
+                }
+                retireDone[s] = true;
                 done.detach();
                 blame = BLAME_ENGINE;
                 retiredOutstanding += done.buffersOutstanding();
+            }
+            owners[s] = null;
+            retiredBy[s] = null;
+            retiring--;
+            if (cause != null) {
+                cause.step(System.nanoTime() - begin);
+                cause.retired(this);
+            }
+            return; // one strategy per cycle
+        }
+    }
+
+    /**
+     * A port whose retiring runs have not moved for {@link #IDLE_RECLAIM_NANOS} receives nothing: take the descriptors
+     * the device has not filled back to their owners so that the retiring strategies can detach.
+     */
+    private void reclaimIdlePorts(final long now) {
+        for (int p = 0; p < portCount; p++) {
+            final OwnerRuns runs = rxRuns[p];
+            if (runs.isEmpty()) {
+                continue;
+            }
+            final long total = runs.total();
+            if (total != runsSeen[p]) {
+                runsSeen[p] = total;
+                runsMovedAt[p] = now;
+            } else if (now - runsMovedAt[p] > IDLE_RECLAIM_NANOS) {
+                final long begin = System.nanoTime();
+                reclaimUnfilled(p);
+                final long took = System.nanoTime() - begin;
+                for (int s = 0; s < MAX_OWNERS; s++) {
+                    if (retiredBy[s] != null) {
+                        retiredBy[s].step(took); // conservative: every swap still retiring is charged
+                    }
+                }
+                runsSeen[p] = runs.total();
+                runsMovedAt[p] = now;
             }
         }
     }
@@ -795,6 +941,7 @@ final class ForwardingLoop {
      * before the device is polled again.
      */
     private void performPlatformChange(final SwapRequest request, final long begin) {
+        final long missedBefore = rxMissed();
         for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
             reapCompletions();
             if (allTxRunsEmpty()) {
@@ -808,6 +955,7 @@ final class ForwardingLoop {
         for (int p = 0; p < portCount; p++) {
             if (ports[p].rxHeld() != 0 || !txRuns[p].isEmpty()) {
                 abandonQuietly(request);
+                request.step(System.nanoTime() - begin);
                 request.refuse(this, "port " + ports[p].info().name() + " still holds " + ports[p].rxHeld()
                         + " rx and " + txRuns[p].total() + " tx buffers the NIC cannot give back now");
                 return;
@@ -821,6 +969,11 @@ final class ForwardingLoop {
                 done.detach();
                 blame = BLAME_ENGINE;
                 retiredOutstanding += done.buffersOutstanding();
+                final SwapRequest cause = retiredBy[s];
+                retiredBy[s] = null;
+                if (cause != null) {
+                    cause.retired(this);
+                }
             }
         }
         retiring = 0;
@@ -840,11 +993,14 @@ final class ForwardingLoop {
         blame = 0;
         next.attach(new DmaContext(session.platform(), List.of(strategyPorts)));
         blame = BLAME_ENGINE;
+        request.step(System.nanoTime() - begin);
         if (failure != null) {
             request.refuse(this, failure);
         } else {
-            request.activated();
-            startSettling(request, System.nanoTime() - begin);
+            request.activated(this);
+            settlingMissedBefore = missedBefore;
+            settlingCyclesBefore = counters.get(RouterCounter.CYCLES);
+            settlingSwap = request;
         }
     }
 
@@ -866,19 +1022,14 @@ final class ForwardingLoop {
     }
 
     /** The swap is done; its loss is known after one more cycle has polled the devices. */
-    private void startSettling(final SwapRequest request, final long pauseNanos) {
-        final long cycles = Math.max(1, counters.get(RouterCounter.CYCLES));
-        final long missed = rxMissed();
-        settlingSwap = request;
-        settlingMissedBefore = missed;
-        settlingBaseline = missed / cycles;
-        request.pause(pauseNanos);
-    }
-
+    /** A cycle after the handover: receive misses beyond the NIC's own rate before the swap are the swap's loss. */
     private void settle() {
         final SwapRequest request = settlingSwap;
         settlingSwap = null;
-        final long extra = rxMissed() - settlingMissedBefore - settlingBaseline;
+        final long cycles = counters.get(RouterCounter.CYCLES);
+        final long before = Math.max(1, settlingCyclesBefore);
+        final long baseline = settlingMissedBefore * (cycles - settlingCyclesBefore) / before;
+        final long extra = rxMissed() - settlingMissedBefore - baseline;
         request.succeed(this, Math.max(0, extra));
     }
 
@@ -941,7 +1092,7 @@ final class ForwardingLoop {
         } finally {
             blame = BLAME_ENGINE;
         }
-        handOver(fresh, fallback);
+        handOver(fresh, fallback, true, null);
         hooks.quarantined("dma", name, cause, fallback.name());
     }
 

@@ -7,7 +7,9 @@ import org.routerlab.api.trace.TraceSink;
 
 /**
  * A swap handed from the control plane to the forwarding thread, which performs it at a burst boundary and completes
- * {@link #result()} with the record (also written to the trace, whose appender belongs to that thread).
+ * {@link #result()} with the record (also written to the trace, whose appender belongs to that thread). A DMA swap
+ * runs in steps between bursts (prepare the new strategy, hand over, retire the old one) and completes once the old
+ * strategy is detached; its pause is the longest step, its work their sum.
  */
 final class SwapRequest {
     enum Kind {
@@ -31,8 +33,12 @@ final class SwapRequest {
     private final CompletableFuture<SwapRecord> result = new CompletableFuture<>();
     private Runnable onActive = () -> { };
     private long pauseNanos;
-    private long wallNanos;
+    private long workNanos;
+    private long wallNanos = -1;
     private long modeledNanos;
+    private long packetsLost = -1;
+    private boolean awaitingRetirement;
+    private boolean finished;
 
     private SwapRequest(final Kind kind, final String what, final String from, final String to, final String trigger,
             final DmaStrategy strategy, final TraceSink trace, final SwapRecord record) {
@@ -73,30 +79,58 @@ final class SwapRequest {
         return this;
     }
 
-    /** The new strategy is active now (forwarding thread). */
-    void activated() {
+    /** The new strategy is active now (forwarding thread): the record's time is this moment. */
+    void activated(final ForwardingLoop loop) {
+        wallNanos = loop.sinceStartNanos();
+        modeledNanos = loop.modeledNanos();
         onActive.run();
     }
 
     Kind kind() { return kind; }
     DmaStrategy strategy() { return strategy; }
     CompletableFuture<SwapRecord> result() { return result; }
+    boolean finished() { return finished; }
 
-    /** The data path resumed after {@code nanos} of swap work (loss is known one cycle later). */
-    void pause(final long nanos) {
-        this.pauseNanos = nanos;
+    /** One step of swap work between two bursts took {@code nanos}: forwarding stalled that long. */
+    void step(final long nanos) {
+        pauseNanos = Math.max(pauseNanos, nanos);
+        workNanos += nanos;
     }
 
-    void succeed(final ForwardingLoop loop, final long packetsLost) {
-        finish(loop, packetsLost, true, "");
+    /** The strategy this swap replaced still has buffers to get back and release: finish once it is detached. */
+    void awaitRetirement() {
+        awaitingRetirement = true;
+    }
+
+    /** The replaced strategy was detached; finishes the record if the loss is known. */
+    void retired(final ForwardingLoop loop) {
+        awaitingRetirement = false;
+        if (packetsLost >= 0) {
+            finish(loop, packetsLost, true, "");
+        }
+    }
+
+    /** The loss is known (a cycle after the handover); finishes unless the replaced strategy is still retiring. */
+    void succeed(final ForwardingLoop loop, final long lost) {
+        packetsLost = lost;
+        if (!awaitingRetirement) {
+            finish(loop, lost, true, "");
+        }
+    }
+
+    /** The run ends: complete with what is known. */
+    void finishNow(final ForwardingLoop loop) {
+        if (!finished) {
+            finish(loop, Math.max(0, packetsLost), true, awaitingRetirement
+                    ? "the run ended while the replaced strategy was still retiring" : "");
+        }
     }
 
     void refuse(final ForwardingLoop loop, final String why) {
         finish(loop, 0, false, why);
     }
 
-    void fail(final ForwardingLoop loop, final Throwable cause, final long pause) {
-        this.pauseNanos = pause;
+    void fail(final ForwardingLoop loop, final Throwable cause) {
         finish(loop, 0, false, to + " failed to start: " + cause);
     }
 
@@ -108,10 +142,16 @@ final class SwapRequest {
     }
 
     private void finish(final ForwardingLoop loop, final long lost, final boolean ok, final String message) {
-        wallNanos = loop.sinceStartNanos();
-        modeledNanos = loop.modeledNanos();
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (wallNanos < 0) {
+            wallNanos = loop.sinceStartNanos();
+            modeledNanos = loop.modeledNanos();
+        }
         final SwapRecord r = new SwapRecord(wallNanos, modeledNanos, what, from, to, trigger, pauseNanos, lost, ok,
-                message);
+                message, workNanos);
         try {
             trace.swap(r.wallNanos(), r.modeledNanos(), what, from, to, pauseNanos, lost,
                     ok ? "ok" : "failed: " + message);

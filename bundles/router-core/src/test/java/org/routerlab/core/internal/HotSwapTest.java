@@ -154,6 +154,54 @@ class HotSwapTest {
     }
 
     @Test
+    void shouldPrepareTheNextStrategyAndRetireTheOldOneInStepsWhileForwardingGoesOn() throws Exception {
+        final StagedFactory staged = new StagedFactory();
+        engine.addStrategy(staged, null);
+        startUnbounded(Map.of());
+        final SwapRecord in = engine.swap("dma", "staged-premapped");
+        assertTrue(in.ok(), in::toString);
+        assertEquals(0, in.packetsLost());
+        // The wrapper asks premapped-reuse for 16 buffers per step: its rings take many steps, and the engine ran
+        // bursts of the old strategy between them (the ingress port kept receiving).
+        assertTrue(staged.prepareCalls.get() > 4, "prepare steps: " + staged.prepareCalls);
+        assertTrue(staged.rxDuringPrepare.get() > 0, "the old strategy forwarded between the steps");
+        assertTrue(staged.attachedAfterPrepare, "attach only once prepare said ready");
+        assertTrue(in.workNanos() > in.pauseNanos(), "several steps, the pause is the longest: " + in);
+        awaitPackets(5_000);
+
+        final SwapRecord out = engine.swap("dma", "per-packet");
+        assertTrue(out.ok(), out::toString);
+        // The record completes only once the replaced strategy gave everything back and was detached.
+        assertTrue(staged.retireCalls.get() > 4, "retire steps: " + staged.retireCalls);
+        assertTrue(staged.detachedAfterRetire, "detach only once retire said done");
+        assertEquals(0, staged.outstanding(), "the retired strategy holds nothing");
+        assertTrue(out.workNanos() > out.pauseNanos(), out::toString);
+        final RouterStatus s = stop();
+        assertClean(s);
+    }
+
+    @Test
+    void shouldReclaimTheOldStrategysDescriptorsWhenTheLinkGoesQuiet() throws Exception {
+        engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0), Map.of("traffic.packets", "20000"));
+        awaitPackets(20_000);
+        long last = -1;
+        while (engine.status().packetsRx() != last) { // the generator has sent everything
+            last = engine.status().packetsRx();
+            Thread.sleep(20);
+        }
+        // No frame will ever fill the old strategy's descriptors: only the idle reclaim lets it retire.
+        for (final String to : List.of("premapped-reuse", "per-packet", "recycle", "batch-16")) {
+            final SwapRecord r = engine.swap("dma", to);
+            assertTrue(r.ok(), r::toString);
+            assertEquals(to, engine.status().dma());
+            assertEquals("", r.message(), "completed once the old strategy was detached: " + r);
+        }
+        final RouterStatus s = stop();
+        assertClean(s);
+        assertEquals(20_000, s.packetsRx());
+    }
+
+    @Test
     void shouldSwapRoutingAlgorithmAndRouteTableWithoutStopping() throws Exception {
         startUnbounded(Map.of());
         final SwapRecord routing = engine.swap("routing", "binary-trie");
@@ -337,6 +385,80 @@ class HotSwapTest {
                 }
                 @Override public void detach() { inner.detach(); }
                 @Override public long buffersOutstanding() { return inner.buffersOutstanding(); }
+            };
+        }
+    }
+
+    /**
+     * premapped-reuse driven in the smallest steps: each {@code prepare} and {@code retire} call gets a deadline in
+     * the past, so it does 16 buffers and returns. Records what the engine did between and around the steps.
+     */
+    private static final class StagedFactory implements DmaStrategyFactory {
+        final AtomicInteger prepareCalls = new AtomicInteger();
+        final AtomicInteger retireCalls = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong rxDuringPrepare = new java.util.concurrent.atomic.AtomicLong();
+        volatile boolean attachedAfterPrepare;
+        volatile boolean detachedAfterRetire;
+        private volatile DmaStrategy inner;
+
+        @Override
+        public String name() {
+            return "staged-premapped";
+        }
+
+        long outstanding() {
+            return inner.buffersOutstanding();
+        }
+
+        @Override
+        public DmaStrategy create(final Map<String, String> config) {
+            final DmaStrategy premapped = new PremappedReuseFactory().create(config);
+            inner = premapped;
+            return new DmaStrategy() {
+                private boolean prepared;
+                private boolean retired;
+                private long firstRx = -1;
+
+                @Override public String name() { return "staged-premapped"; }
+                @Override public boolean prepare(final DmaContext context, final long deadlineNanos) {
+                    prepareCalls.incrementAndGet();
+                    final long rx = context.ports().get(0).counters()
+                            .get(org.routerlab.api.nic.PortCounter.RX_PACKETS);
+                    if (firstRx < 0) {
+                        firstRx = rx;
+                    }
+                    rxDuringPrepare.set(rx - firstRx);
+                    prepared = premapped.prepare(context, 0);
+                    return prepared;
+                }
+                @Override public void attach(final DmaContext context) {
+                    attachedAfterPrepare = prepared;
+                    premapped.attach(context);
+                }
+                @Override public int refill(final NicPort port) { return premapped.refill(port); }
+                @Override public void onReceive(final NicPort port, final PacketBatch b) {
+                    premapped.onReceive(port, b);
+                }
+                @Override public int prepareTransmit(final NicPort egress, final PacketBatch batch) {
+                    return premapped.prepareTransmit(egress, batch);
+                }
+                @Override public void onTransmitted(final NicPort port, final PacketBatch b) {
+                    premapped.onTransmitted(port, b);
+                }
+                @Override public void release(final PacketBatch dropped) { premapped.release(dropped); }
+                @Override public void releaseUnsent(final NicPort egress, final PacketBatch unsent) {
+                    premapped.releaseUnsent(egress, unsent);
+                }
+                @Override public boolean retire(final long deadlineNanos) {
+                    retireCalls.incrementAndGet();
+                    retired = premapped.retire(0);
+                    return retired;
+                }
+                @Override public void detach() {
+                    detachedAfterRetire = retired;
+                    premapped.detach();
+                }
+                @Override public long buffersOutstanding() { return premapped.buffersOutstanding(); }
             };
         }
     }

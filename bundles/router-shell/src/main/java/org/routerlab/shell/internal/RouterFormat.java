@@ -192,8 +192,9 @@ final class RouterFormat {
 
     static String swapLine(final SwapRecord r) {
         return String.format(Locale.ROOT, "%8.3f s  %-7s %s -> %s  (%s)  %s", r.wallNanos() / 1e9, r.what(), r.from(),
-                r.to(), r.trigger(), r.ok() ? String.format(Locale.ROOT, "pause %.1f us, lost %d",
-                        r.pauseNanos() / 1e3, r.packetsLost()) : "REFUSED: " + r.message());
+                r.to(), r.trigger(), r.ok() ? String.format(Locale.ROOT, "pause %.1f us%s, lost %d", r.pauseNanos() / 1e3,
+                        r.workNanos() > r.pauseNanos() ? String.format(Locale.ROOT, " (%.1f us of work in steps)",
+                                r.workNanos() / 1e3) : "", r.packetsLost()) : "REFUSED: " + r.message());
     }
 
     private static void row(final StringBuilder out, final String label, final String text) {
@@ -258,6 +259,7 @@ final class RouterFormat {
             m.put("trigger", r.trigger());
             m.put("ok", r.ok());
             m.put("pause_ns", r.pauseNanos());
+            m.put("work_ns", r.workNanos());
             m.put("packets_lost", r.packetsLost());
             m.put("message", r.message());
             swaps.add(m);

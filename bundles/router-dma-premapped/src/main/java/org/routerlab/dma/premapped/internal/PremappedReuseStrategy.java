@@ -48,6 +48,9 @@ final class PremappedReuseStrategy implements DmaStrategy {
     private PacketBatch scratch;
     private long allocated;
     private long rotations;
+    /** Where {@link #prepare} goes on: the port and ring being premapped (port == ports.length when done). */
+    private int prepPort;
+    private int prepRing;
 
     PremappedReuseStrategy(final String name, final int ringCount, final int ringSize) {
         this.name = name;
@@ -62,19 +65,59 @@ final class PremappedReuseStrategy implements DmaStrategy {
 
     @Override
     public void attach(final DmaContext context) {
+        prepare(context, Long.MAX_VALUE);
+    }
+
+    /**
+     * Allocates and premaps the rings a few buffers at a time (a hot swap calls this between bursts while the old
+     * strategy keeps forwarding); {@link #attach} finishes whatever is left.
+     */
+    @Override
+    public boolean prepare(final DmaContext context, final long deadlineNanos) {
+        if (rings == null) {
+            setUp(context);
+        }
+        final DmaPlatform p = platform;
+        while (prepPort < ports.length) {
+            final int size = rings[prepPort][0].length;
+            final int device = ports[prepPort].info().device();
+            final int port = prepPort;
+            final int ring = prepRing;
+            final int b = p.allocate(device);
+            final long h = b == DmaPlatform.NO_BUFFER ? DmaPlatform.MAP_FAILED
+                    : p.map(device, b, 0, bufferSize, DmaDirection.BIDIRECTIONAL);
+            if (h == DmaPlatform.MAP_FAILED) {
+                if (b != DmaPlatform.NO_BUFFER) {
+                    p.free(b);
+                }
+                final int at = ringTop[port][ring];
+                detach();
+                throw new IllegalStateException("premapping ring " + ring + " of port "
+                        + ports[port].info().name() + " failed at buffer " + at + " (mapping resources exhausted)");
+            }
+            allocated++;
+            ownerPort[b] = port;
+            ownerRing[b] = ring;
+            handle[b] = h;
+            rings[port][ring][ringTop[port][ring]++] = b;
+            if (ringTop[port][ring] == size && ++prepRing == ringCount) {
+                prepRing = 0;
+                prepPort++;
+            }
+            // Look at the clock every 16 buffers: a map costs well under a microsecond once compiled.
+            if ((allocated & 15) == 0 && System.nanoTime() >= deadlineNanos) {
+                break;
+            }
+        }
+        return prepPort == ports.length;
+    }
+
+    private void setUp(final DmaContext context) {
         platform = context.platform();
         final List<NicPort> list = context.ports();
         ports = list.toArray(new NicPort[0]);
         bufferSize = platform.bufferSize();
         final int buffers = platform.bufferCount();
-        ownerPort = new int[buffers];
-        ownerRing = new int[buffers];
-        handle = new long[buffers];
-        granted = new int[buffers];
-        java.util.Arrays.fill(granted, -1);
-        rings = new int[ports.length][][];
-        ringTop = new int[ports.length][ringCount];
-        active = new int[ports.length];
         int maxRing = 1;
         long needed = 0;
         for (final NicPort port : ports) {
@@ -87,32 +130,22 @@ final class PremappedReuseStrategy implements DmaStrategy {
                     + " ports needs " + needed + " buffers, the platform has " + platform.freeBuffers()
                     + " free (raise nic.buffers or lower dma.ring.size)");
         }
+        ownerPort = new int[buffers];
+        ownerRing = new int[buffers];
+        handle = new long[buffers];
+        granted = new int[buffers];
+        java.util.Arrays.fill(granted, -1);
+        ringTop = new int[ports.length][ringCount];
+        active = new int[ports.length];
         scratch = new PacketBatch(Math.min(maxRing, 4096));
+        final int[][][] r = new int[ports.length][][];
         for (int p = 0; p < ports.length; p++) {
             final int size = configuredRingSize > 0 ? configuredRingSize : ports[p].rxRingSize();
-            final int device = ports[p].info().device();
-            rings[p] = new int[ringCount][size];
-            for (int r = 0; r < ringCount; r++) {
-                for (int i = 0; i < size; i++) {
-                    final int b = platform.allocate(device);
-                    final long h = b == DmaPlatform.NO_BUFFER ? DmaPlatform.MAP_FAILED
-                            : platform.map(device, b, 0, bufferSize, DmaDirection.BIDIRECTIONAL);
-                    if (h == DmaPlatform.MAP_FAILED) {
-                        if (b != DmaPlatform.NO_BUFFER) {
-                            platform.free(b);
-                        }
-                        detach();
-                        throw new IllegalStateException("premapping ring " + r + " of port "
-                                + ports[p].info().name() + " failed at buffer " + i + " (mapping resources exhausted)");
-                    }
-                    allocated++;
-                    ownerPort[b] = p;
-                    ownerRing[b] = r;
-                    handle[b] = h;
-                    rings[p][r][ringTop[p][r]++] = b;
-                }
-            }
+            r[p] = new int[ringCount][size];
         }
+        rings = r;
+        prepPort = 0;
+        prepRing = 0;
     }
 
     @Override
@@ -219,6 +252,31 @@ final class PremappedReuseStrategy implements DmaStrategy {
         final int port = ownerPort[b];
         final int ring = ownerRing[b];
         rings[port][ring][ringTop[port][ring]++] = b;
+    }
+
+    /** Unmaps and frees the idle rings a few buffers at a time (a strategy replaced by a hot swap). */
+    @Override
+    public boolean retire(final long deadlineNanos) {
+        if (rings == null) {
+            return true;
+        }
+        final DmaPlatform p = platform;
+        int done = 0;
+        for (int port = 0; port < rings.length; port++) {
+            final int device = ports[port].info().device();
+            for (int r = 0; r < ringCount; r++) {
+                while (ringTop[port][r] > 0) {
+                    final int b = rings[port][r][--ringTop[port][r]];
+                    p.unmap(device, handle[b], bufferSize, DmaDirection.BIDIRECTIONAL);
+                    p.free(b);
+                    allocated--;
+                    if ((++done & 15) == 0 && System.nanoTime() >= deadlineNanos) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     @Override

@@ -186,6 +186,29 @@ final class RecycleStrategy implements DmaStrategy {
         }
     }
 
+    /** Unmaps and frees the recycled pool a few buffers at a time (a strategy replaced by a hot swap). */
+    @Override
+    public boolean retire(final long deadlineNanos) {
+        if (pool == null) {
+            return true;
+        }
+        final DmaPlatform p = platform;
+        int done = 0;
+        for (int port = 0; port < ports.length; port++) {
+            final int device = ports[port].info().device();
+            while (poolTop[port] > 0) {
+                final int b = pool[port][--poolTop[port]];
+                p.unmap(device, handle[b], bufferSize, DmaDirection.BIDIRECTIONAL);
+                p.free(b);
+                allocated--;
+                if ((++done & 15) == 0 && System.nanoTime() >= deadlineNanos) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     @Override
     public void detach() {
         if (pool == null) {
