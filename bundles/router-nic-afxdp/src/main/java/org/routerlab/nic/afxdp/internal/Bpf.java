@@ -19,12 +19,15 @@ final class Bpf {
     static final int MAP_UPDATE_ELEM = 2;
     static final int MAP_DELETE_ELEM = 3;
     static final int PROG_LOAD = 5;
+    static final int PROG_TEST_RUN = 10;
     static final int LINK_CREATE = 28;
     static final int MAP_TYPE_XSKMAP = 17;
     static final int PROG_TYPE_XDP = 6;
     static final int ATTACH_XDP = 37;
     static final int XDP_FLAGS_SKB_MODE = 2;
     static final int XDP_FLAGS_DRV_MODE = 4;
+    /** {@code BPF_F_TEST_XDP_LIVE_FRAMES}: BPF_PROG_RUN really transmits what the program redirects (Linux 5.18+). */
+    static final int F_TEST_XDP_LIVE_FRAMES = 1 << 1;
 
     private static final int ATTR_SIZE = 144;
 
@@ -52,6 +55,11 @@ final class Bpf {
             + "070400000e000000" + "2d34030000000000" + "69240c0000000000" + "5504010008000000"
             + "b700000001000000" + "9500000000000000");
 
+    /** {@code return XDP_PASS;} */
+    static final byte[] PASS = hex(
+            "b700000002000000" // r0 = XDP_PASS
+            + "9500000000000000"); // exit
+
     private Bpf() {
     }
 
@@ -77,6 +85,99 @@ final class Bpf {
         insns[at + 2] = (byte) (mapFd >>> 16);
         insns[at + 3] = (byte) (mapFd >>> 24);
         return loadXdp(insns, "rl_xsk_redir");
+    }
+
+    /** Bytes of the generator's frame that its program rewrites every time: Ethernet, IPv4 and UDP headers. */
+    static final int TX_HEADER = 42;
+
+    /** The UDP source port of the generator's first flow; flow {@code i} uses {@code TX_BASE_PORT + i}. */
+    static final int TX_BASE_PORT = 10000;
+
+    /**
+     * Assembles and loads the in-kernel generator's program, run by {@link #runLive} (never attached). Live frames
+     * recycle their pages without copying the template again, so whatever a receiver changed in place (a forwarding
+     * kernel rewrites the MACs, the TTL and the checksum in the very page) would go out the next time: the program
+     * therefore writes the first {@link #TX_HEADER} bytes of {@code frame} back, gives the frame a UDP source port
+     * of {@link #TX_BASE_PORT} + a random number below {@code flows}, and returns {@code XDP_TX}, which the live
+     * BPF_PROG_RUN turns into a redirect out of the context's ingress interface. The UDP checksum is 0, so the port
+     * needs no fix-up. 26 instructions; each one's bytes and meaning are next to its {@code insn} call.
+     */
+    static int loadTxFlows(final byte[] frame, final int flows) throws NativeException {
+        if (flows < 1 || flows > 65536 - TX_BASE_PORT || frame.length < TX_HEADER) {
+            throw new IllegalArgumentException("generator: flows must be 1.." + (65536 - TX_BASE_PORT)
+                    + " and the frame at least " + TX_HEADER + " bytes");
+        }
+        final java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream();
+        insn(p, 0xbf, 6, 1, 0, 0); //         0: r6 = r1                   keep the context across the helper call
+        insn(p, 0x85, 0, 0, 0, 7); //         1: call bpf_get_prandom_u32  r0 = a random u32
+        insn(p, 0x61, 2, 6, 0, 0); //         2: r2 = *(u32 *)(r6 + 0)    data
+        insn(p, 0x61, 3, 6, 4, 0); //         3: r3 = *(u32 *)(r6 + 4)    data_end
+        insn(p, 0xbf, 4, 2, 0, 0); //         4: r4 = r2
+        insn(p, 0x07, 4, 0, 0, TX_HEADER); // 5: r4 += 42                 end of the headers
+        insn(p, 0x2d, 4, 3, 17, 0); //        6: if r4 > r3 goto +17      too short: to the XDP_DROP at 24
+        insn(p, 0x94, 0, 0, 0, flows); //     7: w0 %= flows
+        insn(p, 0x07, 0, 0, 0, TX_BASE_PORT); // 8: r0 += 10000
+        insn(p, 0xdc, 0, 0, 0, 16); //        9: r0 = htobe16(r0)
+        for (int off = 0; off < 40; off += 4) { // 10..19: *(u32 *)(r2 + off) = frame[off..off+3] (ST_MEM; the imm
+            insn(p, 0x62, 2, 0, off, //          is stored little-endian, so memory gets the bytes in order)
+                    (frame[off] & 0xff) | (frame[off + 1] & 0xff) << 8 | (frame[off + 2] & 0xff) << 16
+                            | (frame[off + 3] & 0xff) << 24);
+        }
+        insn(p, 0x6a, 2, 0, 40, (frame[40] & 0xff) | (frame[41] & 0xff) << 8); // 20: *(u16 *)(r2 + 40) = UDP csum
+        insn(p, 0x6b, 2, 0, 34, 0); //        21: *(u16 *)(r2 + 34) = r0  the UDP source port
+        insn(p, 0xb7, 0, 0, 0, 3); //         22: r0 = XDP_TX
+        insn(p, 0x95, 0, 0, 0, 0); //         23: exit
+        insn(p, 0xb7, 0, 0, 0, 1); //         24: r0 = XDP_DROP
+        insn(p, 0x95, 0, 0, 0, 0); //         25: exit
+        return loadXdp(p.toByteArray(), "rl_gen_tx");
+    }
+
+    /** Appends one eBPF instruction: opcode, dst and src registers, 16-bit offset, 32-bit immediate (LE). */
+    private static void insn(final java.io.ByteArrayOutputStream p, final int code, final int dst, final int src,
+            final int off, final int imm) {
+        p.write(code);
+        p.write(dst | src << 4);
+        p.write(off);
+        p.write(off >>> 8);
+        p.write(imm);
+        p.write(imm >>> 8);
+        p.write(imm >>> 16);
+        p.write(imm >>> 24);
+    }
+
+    /**
+     * {@code BPF_PROG_RUN} with {@link #F_TEST_XDP_LIVE_FRAMES}: runs {@code progFd} {@code repeat} times on copies
+     * of {@code frame} as if received on {@code ifindex} queue 0, in batches of {@code batch} (1..256), and sends
+     * what it redirects (XDP_TX: out of {@code ifindex}; on a veth, to its peer, whose NAPI must be on: an XDP
+     * program, GRO or threaded NAPI). One syscall, no user-space work per frame. Returns the kernel's mean
+     * nanoseconds per repetition ({@code duration}).
+     *
+     * <p>{@code union bpf_attr} for the command: prog_fd@0 retval@4 data_size_in@8 data_size_out@12 data_in@16
+     * data_out@24 repeat@32 duration@36 ctx_size_in@40 ctx_size_out@44 ctx_in@48 ctx_out@56 flags@64 cpu@68
+     * batch_size@72; {@code struct xdp_md}: data@0 data_end@4 data_meta@8 ingress_ifindex@12 rx_queue_index@16
+     * egress_ifindex@20 (24 bytes). Live mode wants no data_out/ctx_out, ctx data_end = the frame's size.
+     */
+    static int runLive(final int progFd, final MemorySegment frame, final int ifindex, final int repeat,
+            final int batch, final MemorySegment attr, final MemorySegment ctx) throws NativeException {
+        attr.fill((byte) 0);
+        ctx.fill((byte) 0);
+        ctx.set(JAVA_INT, 4, (int) frame.byteSize());
+        ctx.set(JAVA_INT, 12, ifindex);
+        attr.set(JAVA_INT, 0, progFd);
+        attr.set(JAVA_INT, 8, (int) frame.byteSize());
+        attr.set(JAVA_LONG, 16, frame.address());
+        attr.set(JAVA_INT, 32, repeat);
+        attr.set(JAVA_INT, 40, (int) ctx.byteSize());
+        attr.set(JAVA_LONG, 48, ctx.address());
+        attr.set(JAVA_INT, 64, F_TEST_XDP_LIVE_FRAMES);
+        attr.set(JAVA_INT, 72, batch);
+        Native.bpf(PROG_TEST_RUN, attr, "bpf(BPF_PROG_RUN, live frames, ifindex " + ifindex + ")");
+        return attr.get(JAVA_INT, 36);
+    }
+
+    /** A zero-filled {@code union bpf_attr} for {@link #runLive} (reused across calls). */
+    static MemorySegment newAttr(final Arena arena) {
+        return arena.allocate(ATTR_SIZE, 8);
     }
 
     /** Loads an XDP program; on failure loads it again with the verifier log and puts the log in the message. */
