@@ -2,29 +2,43 @@
 # Forwarded packets per second: the Java AF_XDP router against Linux's own IPv4 forwarding, same topology, same
 # generator, same CPU placement; and premapped-reuse against per-packet on the AF_XDP backend.
 #
-#   generator (ns …a, a0, CPU 0) ── r1 │ router ns (CPU 1 for the Java router) │ r2 ── b0 (ns …b, XDP sink)
+#   generator (ns …a, a0, CPU 0) ── r1 │ router ns │ r2 ── b0 (ns …b, XDP sink)
 #
-# - Traffic: 64-byte frames on the wire (60 B without FCS), UDP 10.77.1.2 -> 10.77.2.2, 64 flows, sent by the
-#   project's own AF_XDP generator (TrafficTool gen: a tx-only AF_XDP socket on a0, as fast as its rings allow),
-#   pinned to CPU 0. It addresses frames straight to r1's MAC, so both routers see the same frames.
-# - Sink: an XDP program on b0 that drops IPv4 and passes ARP (so both routers can resolve b0).
-# - Measured: b0's rx_packets over the middle 4 s of each 6 s run (one warm-up run first), median of RUNS runs.
-# - kernel:  r1/r2 carry the addresses in the router namespace, net.ipv4.ip_forward=1 (its forwarding runs in
-#            softirq where the frames arrive: on the generator's CPU 0, as veth delivers them there).
-#   af-xdp/*: ./router run --set nic=af-xdp in the router namespace, pinned to CPU 1 with taskset; XDP in skb mode
-#            (the generic XDP hook and the copy into the UMEM also run in softirq on CPU 0).
+# - Traffic: 64-byte frames on the wire (60 B without FCS), UDP 10.77.1.2 -> 10.77.2.2, 64 flows (random UDP source
+#   port per frame), addressed straight to r1's MAC, so every router sees the same frames.
+#   GEN=xdp (default): the in-kernel generator (TrafficTool xdpgen): BPF_PROG_RUN with live frames runs a tiny XDP
+#   program (rewrite the headers, pick a port, XDP_TX) on a0 millions of times per syscall; the frames go to r1
+#   through the veth's XDP transmit path, with no user-space work per frame. Pinned to CPU 0.
+#   GEN=afxdp: the AF_XDP generator (TrafficTool gen, a tx-only socket on a0, copy mode), also on CPU 0.
+# - r1 has GRO on: a veth takes XDP-transmitted frames only when its peer has NAPI (GRO, or a native XDP program).
+# - Sink: an XDP program on b0 (native) that drops IPv4 and passes ARP (so every router can resolve b0).
+# - Measured: b0's rx_packets over the middle 4 s of each 6 s run (one warm-up run first), median of RUNS runs; also
+#   r1's rx_packets over the same window (what reached the router) and what the generator sent.
+# - PLACEMENT (same for every config):
+#   softirq (default): r1's receive work (veth NAPI, the XDP hook and the copy into the UMEM, or the kernel's whole
+#            forwarding) runs in softirq on the CPU that raised it, the generator's CPU 0; the Java router's thread
+#            is pinned to CPU 1.
+#   threaded: r1's NAPI is threaded (echo 1 > /sys/class/net/r1/threaded) and its kthread pinned to CPU 1, with the
+#            Java router's thread: CPU 0 only generates, CPU 1 does all the router's work, kernel or Java.
+# - kernel:  r1/r2 carry the addresses in the router namespace, net.ipv4.ip_forward=1.
+#   af-xdp/DMA: ./router run --set nic=af-xdp --set dma=DMA in the router namespace (taskset -c 1), XDP in skb mode
+#            (auto on veth); af-xdp-drv/DMA: the same with nic.xdp.mode=drv (native XDP on r1 and r2).
+#   generator: no router: a native XDP drop on r1; r1's rx_packets is what the generator alone puts through.
+# - NICE=-10 runs the generator and the Java router with that nice value (on a machine shared with other work).
 #
-# - NICE=-10 runs the generator and the Java router with that nice value (on a machine shared with other work; the
-#   kernel's forwarding runs in the generator's softirq, so it gets the same priority).
-#
-#   examples/afxdp-bench.sh            # RUNS=5 CONFIGS="kernel af-xdp/per-packet af-xdp/premapped-reuse" NICE=0
+#   examples/afxdp-bench.sh   # RUNS=5 GEN=xdp PLACEMENT=softirq NICE=0
+#                             # CONFIGS="generator kernel af-xdp/per-packet af-xdp/premapped-reuse"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 RUNS="${RUNS:-5}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-6}"
-CONFIGS="${CONFIGS:-kernel af-xdp/per-packet af-xdp/premapped-reuse}"
+CONFIGS="${CONFIGS:-generator kernel af-xdp/per-packet af-xdp/premapped-reuse}"
 NICE="${NICE:-0}"
+GEN="${GEN:-xdp}"
+PLACEMENT="${PLACEMENT:-softirq}"
+[[ "$GEN" == xdp || "$GEN" == afxdp ]] || { echo "afxdp-bench: GEN=xdp|afxdp" >&2; exit 2; }
+[[ "$PLACEMENT" == softirq || "$PLACEMENT" == threaded ]] || { echo "afxdp-bench: PLACEMENT=softirq|threaded" >&2; exit 2; }
 DIST="$ROOT/distribution/target/routerlab"
 
 [[ $EUID -eq 0 ]] || { echo "afxdp-bench: run as root" >&2; exit 2; }
@@ -69,43 +83,72 @@ ip -n "$B" addr add 10.77.2.2/24 dev b0
 for x in "$A a0" "$B b0" "$R r1" "$R r2"; do set -- $x; ip -n "$1" link set "$2" up; done
 ip -n "$A" route add default via 10.77.1.1
 ip -n "$B" route add default via 10.77.2.1
+ip netns exec "$R" ethtool -K r1 gro on >/dev/null
+if [[ "$PLACEMENT" == threaded ]]; then
+    ip netns exec "$R" sh -c 'echo 1 > /sys/class/net/r1/threaded'
+fi
+# Pins r1's NAPI kthread (threaded placement) to CPU 1; it exists only while r1's NAPI is enabled, so after every
+# change of XDP program on r1.
+pin_napi() {
+    [[ "$PLACEMENT" == threaded ]] || return 0
+    local found=""
+    for p in $(pgrep '^napi/r1-' || true); do taskset -pc 1 "$p" >/dev/null && found=1; done
+    [[ -n "$found" ]] || echo "afxdp-bench: no napi/r1-* kthread to pin" >&2
+}
 
 ip netns exec "$B" "${TOOL[@]}" sink --dev b0 >"$WORK/sink.log" 2>&1 &
 PIDS+=($!)
 sleep 1
 
 rx_b0() { ip netns exec "$B" cat /sys/class/net/b0/statistics/rx_packets; }
+rx_r1() { ip netns exec "$R" cat /sys/class/net/r1/statistics/rx_packets; }
 
-# One run: the generator for SECONDS_PER_RUN s on CPU 0; b0's packets/s over the middle 4 s.
+# One run: the generator for SECONDS_PER_RUN s on CPU 0; packets/s over the middle 4 s at b0 (at r1 for the
+# generator alone), r1's, and the generator's own rate.
 measure() {
-    ip netns exec "$A" nice -n "$NICE" taskset -c 0 "${TOOL[@]}" gen --dev a0 --dst-mac "$R1_MAC" --src 10.77.1.2 --dst 10.77.2.2 \
-        --size 60 --flows 64 --seconds "$SECONDS_PER_RUN" >"$WORK/gen.log" 2>&1 &
+    local cmd=gen
+    [[ "$GEN" == xdp ]] && cmd=xdpgen
+    ip netns exec "$A" nice -n "$NICE" taskset -c 0 "${TOOL[@]}" "$cmd" --dev a0 --dst-mac "$R1_MAC" --src 10.77.1.2 \
+        --dst 10.77.2.2 --size 60 --flows 64 --seconds "$SECONDS_PER_RUN" >"$WORK/gen.log" 2>&1 &
     local gen=$!
     sleep 1.5
-    local c1; c1=$(rx_b0)
+    local c1 r1; c1=$(rx_b0); r1=$(rx_r1)
     sleep 4
-    local c2; c2=$(rx_b0)
+    local c2 r2; c2=$(rx_b0); r2=$(rx_r1)
     wait "$gen" || true
     local offered; offered=$(sed -n 's/.* frames in \([0-9.]*\) s, \([0-9.]*\) Mpps/\2/p' "$WORK/gen.log")
-    echo "$(( (c2 - c1) / 4 )) ${offered:-?}"
+    if [[ "$1" == r1 ]]; then c1=$r1; c2=$r2; fi
+    echo "$(( (c2 - c1) / 4 )) $(( (r2 - r1) / 4 )) ${offered:-?}"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), nice $NICE, $RUNS runs of ${SECONDS_PER_RUN} s"
-printf '%-26s %12s %22s %14s\n' "config" "median pps" "min-max pps" "offered Mpps"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg), generator $GEN," \
+    "placement $PLACEMENT, nice $NICE, $RUNS runs of ${SECONDS_PER_RUN} s"
+printf '%-26s %12s %22s %12s   %s\n' "config" "median pps" "min-max pps" "r1 rx pps" "generator Mpps (per run)"
 for config in $CONFIGS; do
     ROUTER=""
+    AT=b0
     case "$config" in
+        generator)
+            AT=r1
+            ip netns exec "$R" "${TOOL[@]}" sink --dev r1 >"$WORK/sink-r1.log" 2>&1 &
+            ROUTER=$!
+            PIDS+=("$ROUTER")
+            for _ in $(seq 50); do grep -q attached "$WORK/sink-r1.log" && break; sleep 0.1; done
+            ;;
         kernel)
             ip -n "$R" addr add 10.77.1.1/24 dev r1
             ip -n "$R" addr add 10.77.2.1/24 dev r2
             ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
             ;;
-        af-xdp/*)
-            dma="${config#af-xdp/}"
+        af-xdp/* | af-xdp-drv/*)
+            dma="${config#*/}"
+            mode=auto
+            [[ "$config" == af-xdp-drv/* ]] && mode=drv
             ip netns exec "$R" nice -n "$NICE" taskset -c 1 env ROUTER_NO_BUILD=1 "$ROOT/router" run --duration 3600 \
-                --set nic=af-xdp --set dma="$dma" --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= \
+                --set nic=af-xdp --set dma="$dma" --set nic.xdp.mode="$mode" \
+                --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= \
                 >"$WORK/router.out" 2>"$WORK/router.err" &
             ROUTER=$!
             PIDS+=("$ROUTER")
@@ -116,20 +159,25 @@ for config in $CONFIGS; do
             done
             ;;
     esac
-    measure >/dev/null   # warm-up: ARP, JIT
+    pin_napi
+    measure "$AT" >/dev/null   # warm-up: ARP, JIT
     : >"$WORK/results"
-    for _ in $(seq "$RUNS"); do measure >>"$WORK/results"; done
+    for _ in $(seq "$RUNS"); do measure "$AT" >>"$WORK/results"; done
     med=$(cut -d' ' -f1 "$WORK/results" | median)
     lo=$(cut -d' ' -f1 "$WORK/results" | sort -n | head -n 1)
     hi=$(cut -d' ' -f1 "$WORK/results" | sort -n | tail -n 1)
-    off=$(cut -d' ' -f2 "$WORK/results" | tr '\n' ' ')
-    printf '%-26s %12s %22s   %s\n' "$config" "$med" "$lo-$hi" "$off"
+    r1med=$(cut -d' ' -f2 "$WORK/results" | median)
+    off=$(cut -d' ' -f3 "$WORK/results" | tr '\n' ' ')
+    printf '%-26s %12s %22s %12s   %s\n' "$config" "$med" "$lo-$hi" "$r1med" "$off"
     case "$config" in
+        generator)
+            kill -TERM "$ROUTER"; wait "$ROUTER" || true
+            ;;
         kernel)
             ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=0
             ip -n "$R" addr flush dev r1; ip -n "$R" addr flush dev r2
             ;;
-        af-xdp/*)
+        af-xdp/* | af-xdp-drv/*)
             kill -TERM "$ROUTER"; wait "$ROUTER" || true
             if [[ -n "${VERBOSE:-}" ]]; then sed -n '/^routerlab run finished/,$p' "$WORK/router.out"; fi
             ;;
