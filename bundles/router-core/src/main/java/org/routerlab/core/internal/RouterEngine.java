@@ -256,6 +256,8 @@ public final class RouterEngine implements EngineControl {
             final Map<String, String> header = header(config, settings, limits, nic, dma, routing, store, routes,
                     buildNanos);
             header.put("run.ports", String.join(",", infos.stream().map(PortInfo::name).toList()));
+            // The platform actually in use, with the backend's default profile when none is configured.
+            header.put("run.platform", session.platform().name());
             run = new Run(settings, Map.copyOf(config), session, counters, routes.size(), nic, dma,
                     routing, store);
             run.loop = new ForwardingLoop(session, strategy, new RoutingState(table, hops, routes), counters,

@@ -29,7 +29,7 @@ final class TraceReport {
         m.put("nic", s.header.getOrDefault("run.nic", s.config("nic")));
         m.put("dma", s.header.getOrDefault("run.dma", s.config("dma")));
         m.put("routing", s.header.getOrDefault("run.routing", s.config("routing")));
-        m.put("profile", s.config("profile"));
+        m.put("profile", s.profile());
         m.put("seed", s.header.getOrDefault("run.seed", ""));
         m.put("started", s.header.getOrDefault("run.started", ""));
         m.put("host", s.header.getOrDefault("host.name", ""));
@@ -316,7 +316,7 @@ final class TraceReport {
             h.append("<p><span style=\"color:").append(COLOURS[i % COLOURS.length]).append("\">&#9632;</span> <b>")
                     .append(BenchReport.escape(names.get(i))).append("</b>: nic=").append(esc(s, "run.nic"))
                     .append(" dma=").append(esc(s, "run.dma")).append(" routing=").append(esc(s, "run.routing"))
-                    .append(" profile=").append(BenchReport.escape(s.config("profile"))).append(" seed=")
+                    .append(" profile=").append(BenchReport.escape(s.profile())).append(" seed=")
                     .append(esc(s, "run.seed")).append(s.complete ? "" : " <span class=\"warn\">(cut short: no run "
                             + "footer)</span>").append("</p>\n");
         }

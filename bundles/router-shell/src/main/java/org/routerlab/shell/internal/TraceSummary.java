@@ -213,6 +213,12 @@ final class TraceSummary implements TraceVisitor {
         return header.getOrDefault("config." + key, "");
     }
 
+    /** The cost profile: configured, or the backend's default as its platform names it (e.g. ixgbevf/xen-pv). */
+    String profile() {
+        final String configured = config("profile");
+        return configured.isEmpty() ? header.getOrDefault("run.platform", "") : configured;
+    }
+
     String level() {
         return header.getOrDefault("run.trace_level", config("trace.level"));
     }
