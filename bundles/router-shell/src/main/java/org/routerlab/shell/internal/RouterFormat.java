@@ -148,6 +148,9 @@ final class RouterFormat {
         for (final Map.Entry<String, Map<String, Long>> port : new TreeMap<>(s.ports()).entrySet()) {
             final StringBuilder counters = new StringBuilder();
             for (final Map.Entry<String, Long> c : portOrdered(port.getValue()).entrySet()) {
+                if (c.getValue() == 0 && !isPortCounter(c.getKey())) {
+                    continue; // a backend's own counters (PortCounters.extra) only when they counted something
+                }
                 counters.append(counters.isEmpty() ? "" : "  ").append(c.getKey()).append(' ').append(c.getValue());
             }
             row(out, "port " + port.getKey(), counters.toString());
@@ -260,6 +263,7 @@ final class RouterFormat {
             m.put("ok", r.ok());
             m.put("pause_ns", r.pauseNanos());
             m.put("work_ns", r.workNanos());
+            m.put("pause_cpu_ns", r.pauseCpuNanos());
             m.put("packets_lost", r.packetsLost());
             m.put("message", r.message());
             swaps.add(m);
@@ -339,6 +343,15 @@ final class RouterFormat {
         }
         new TreeMap<>(s.platform()).forEach(ordered::putIfAbsent);
         return ordered;
+    }
+
+    private static boolean isPortCounter(final String key) {
+        for (final PortCounter c : PortCounter.values()) {
+            if (c.key().equals(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, Long> portOrdered(final Map<String, Long> counters) {

@@ -103,6 +103,8 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
         this.reclaimList = new int[2 * ringSize];
         this.own = new OwnFrames(platform.reserve(info.device(), ownFrames), umemStart, frames);
         this.controlPlane = new ControlPlane(info, platform.memory(), own, this, settings, control);
+        // ARP, ICMP, held frames and the socket's XDP_STATISTICS join the port's counters in the run summary
+        counters.extra(control::snapshot);
     }
 
     @Override

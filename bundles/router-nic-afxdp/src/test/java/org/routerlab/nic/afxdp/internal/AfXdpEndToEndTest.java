@@ -181,6 +181,14 @@ class AfXdpEndToEndTest {
             final long r2Tx = topology.counter(topology.r, "r2", "tx_packets") - r2TxBefore;
             final Map<String, Long> p2 = s.ports().get("r2");
             assertTrue(r2Tx >= p2.get("tx_packets"), "kernel r2 tx " + r2Tx + " vs router " + p2);
+            // The backend's own counters reach the status (and so the summary and --json): it answered host B's
+            // pings, ARPed for host B, sent time-exceeded and unreachable, and read XDP_STATISTICS.
+            assertTrue(p2.get("icmp_echo_replies") >= 2, p2.toString());
+            assertTrue(p1.get("icmp_time_exceeded") >= 1, p1.toString());
+            assertTrue(p1.get("icmp_unreachable") >= 1, p1.toString());
+            assertTrue(p2.get("arp_requests_sent") >= 1, p2.toString());
+            assertEquals(p1.get("rx_missed"), p1.get("xdp_rx_dropped") + p1.get("xdp_rx_ring_full")
+                    + p1.get("rx_discarded_at_reclaim"), p1.toString());
         }
         // A second run on the same interfaces.
         final EngineHarness again = engine();
