@@ -19,14 +19,18 @@ package org.routerlab.api.engine;
  * @param message why it failed (the plug-in's exception), or a note; never null
  * @param workNanos all the wall nanoseconds the forwarding thread spent on this swap, summed over its steps
  *        (at least {@code pauseNanos}; the two are equal for a swap done in one step)
+ * @param pauseCpuNanos of {@code pauseNanos}, the CPU time the forwarding thread itself ran (the rest the OS gave to
+ *        other threads or processes: on a shared machine, a long pause with little CPU is preemption, not swap work);
+ *        {@code pauseNanos} when not measured
  */
 public record SwapRecord(long wallNanos, long modeledNanos, String what, String from, String to, String trigger,
-        long pauseNanos, long packetsLost, boolean ok, String message, long workNanos) {
+        long pauseNanos, long packetsLost, boolean ok, String message, long workNanos, long pauseCpuNanos) {
 
-    /** A swap done in one step: its work is its pause. */
+    /** A swap done in one step off the data path, or not measured in detail: its work and CPU time are its pause. */
     public SwapRecord(final long wallNanos, final long modeledNanos, final String what, final String from,
             final String to, final String trigger, final long pauseNanos, final long packetsLost, final boolean ok,
             final String message) {
-        this(wallNanos, modeledNanos, what, from, to, trigger, pauseNanos, packetsLost, ok, message, pauseNanos);
+        this(wallNanos, modeledNanos, what, from, to, trigger, pauseNanos, packetsLost, ok, message, pauseNanos,
+                pauseNanos);
     }
 }

@@ -53,6 +53,10 @@ final class ForwardingLoop {
     static final long IDLE_RECLAIM_NANOS = 1_000_000;
     /** How long a swap waits for an owner slot (strategies still retiring) before it is refused. */
     static final long SLOT_WAIT_NANOS = 5_000_000_000L;
+    /** The forwarding thread's CPU time, to tell a swap step's own work from time the OS gave to others. */
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_CLOCK = THREADS.isCurrentThreadCpuTimeSupported();
 
     private final NicSession session;
     private final NicPort[] ports;
@@ -746,23 +750,30 @@ final class ForwardingLoop {
         pendingSwap = null;
         slotWaitSince = 0;
         final long start = System.nanoTime();
-        switch (request.kind()) {
-            case RECORD -> request.traceRecord();
-            case PLATFORM -> performPlatformChange(request, start);
-            case DMA -> {
-                final int slot = freeSlot();
-                final DmaStrategy next = request.strategy();
-                owners[slot] = next;
-                quarantined[slot] = false;
-                preparing = request;
-                preparingSlot = slot;
-                preparingContext = new DmaContext(session.platform(), List.of(strategyPorts));
-                settlingMissedBefore = rxMissed();
-                settlingCyclesBefore = counters.get(RouterCounter.CYCLES);
-                request.step(System.nanoTime() - start);
-                prepareStep();
-            }
+        final long cpu = cpuNow();
+        // if/else, not a switch on the enum: that would load a synthetic class here, on the first swap of a run.
+        final SwapRequest.Kind kind = request.kind();
+        if (kind == SwapRequest.Kind.RECORD) {
+            request.traceRecord();
+        } else if (kind == SwapRequest.Kind.PLATFORM) {
+            performPlatformChange(request, start, cpu);
+        } else {
+            final int slot = freeSlot();
+            final DmaStrategy next = request.strategy();
+            owners[slot] = next;
+            quarantined[slot] = false;
+            preparing = request;
+            preparingSlot = slot;
+            preparingContext = new DmaContext(session.platform(), List.of(strategyPorts));
+            settlingMissedBefore = rxMissed();
+            settlingCyclesBefore = counters.get(RouterCounter.CYCLES);
+            request.step(System.nanoTime() - start, cpuNow() - cpu);
+            prepareStep();
         }
+    }
+
+    private static long cpuNow() {
+        return CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : 0;
     }
 
     /**
@@ -774,6 +785,7 @@ final class ForwardingLoop {
         final int slot = preparingSlot;
         final DmaStrategy next = owners[slot];
         final long begin = System.nanoTime();
+        final long cpu = cpuNow();
         final boolean ready;
         try {
             blame = slot;
@@ -790,7 +802,7 @@ final class ForwardingLoop {
             } catch (RuntimeException | LinkageError | AssertionError ignored) {
                 // It failed to start; whatever it holds is reported by the platform's live mappings.
             }
-            request.step(System.nanoTime() - begin);
+            request.step(System.nanoTime() - begin, cpuNow() - cpu);
             request.fail(this, e);
             return;
         } finally {
@@ -804,7 +816,7 @@ final class ForwardingLoop {
             request.activated(this);
             settlingSwap = request;
         }
-        request.step(System.nanoTime() - begin);
+        request.step(System.nanoTime() - begin, cpuNow() - cpu);
     }
 
     /**
@@ -845,6 +857,7 @@ final class ForwardingLoop {
                 continue;
             }
             final long begin = System.nanoTime();
+            final long cpu = cpuNow();
             final DmaStrategy done = owners[s];
             final SwapRequest cause = retiredBy[s];
             if (quarantined[s]) {
@@ -860,7 +873,7 @@ final class ForwardingLoop {
                 if (!retireDone[s] && !done.retire(begin + STEP_BUDGET_NANOS)) {
                     blame = BLAME_ENGINE;
                     if (cause != null) {
-                        cause.step(System.nanoTime() - begin);
+                        cause.step(System.nanoTime() - begin, cpuNow() - cpu);
                     }
                     return; // more next cycle
                 }
@@ -873,7 +886,7 @@ final class ForwardingLoop {
             retiredBy[s] = null;
             retiring--;
             if (cause != null) {
-                cause.step(System.nanoTime() - begin);
+                cause.step(System.nanoTime() - begin, cpuNow() - cpu);
                 cause.retired(this);
             }
             return; // one strategy per cycle
@@ -896,11 +909,13 @@ final class ForwardingLoop {
                 runsMovedAt[p] = now;
             } else if (now - runsMovedAt[p] > IDLE_RECLAIM_NANOS) {
                 final long begin = System.nanoTime();
+                final long cpu = cpuNow();
                 reclaimUnfilled(p);
                 final long took = System.nanoTime() - begin;
+                final long tookCpu = cpuNow() - cpu;
                 for (int s = 0; s < MAX_OWNERS; s++) {
                     if (retiredBy[s] != null) {
-                        retiredBy[s].step(took); // conservative: every swap still retiring is charged
+                        retiredBy[s].step(took, tookCpu); // conservative: every swap still retiring is charged
                     }
                 }
                 runsSeen[p] = runs.total();
@@ -940,7 +955,7 @@ final class ForwardingLoop {
      * and detaches, the session switches, and a fresh strategy attaches. The rings are refilled in the next cycle,
      * before the device is polled again.
      */
-    private void performPlatformChange(final SwapRequest request, final long begin) {
+    private void performPlatformChange(final SwapRequest request, final long begin, final long cpu) {
         final long missedBefore = rxMissed();
         for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
             reapCompletions();
@@ -955,7 +970,7 @@ final class ForwardingLoop {
         for (int p = 0; p < portCount; p++) {
             if (ports[p].rxHeld() != 0 || !txRuns[p].isEmpty()) {
                 abandonQuietly(request);
-                request.step(System.nanoTime() - begin);
+                request.step(System.nanoTime() - begin, cpuNow() - cpu);
                 request.refuse(this, "port " + ports[p].info().name() + " still holds " + ports[p].rxHeld()
                         + " rx and " + txRuns[p].total() + " tx buffers the NIC cannot give back now");
                 return;
@@ -993,7 +1008,7 @@ final class ForwardingLoop {
         blame = 0;
         next.attach(new DmaContext(session.platform(), List.of(strategyPorts)));
         blame = BLAME_ENGINE;
-        request.step(System.nanoTime() - begin);
+        request.step(System.nanoTime() - begin, cpuNow() - cpu);
         if (failure != null) {
             request.refuse(this, failure);
         } else {

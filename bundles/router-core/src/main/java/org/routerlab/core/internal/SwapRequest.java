@@ -34,6 +34,7 @@ final class SwapRequest {
     private Runnable onActive = () -> { };
     private long pauseNanos;
     private long workNanos;
+    private long pauseCpuNanos;
     private long wallNanos = -1;
     private long modeledNanos;
     private long packetsLost = -1;
@@ -91,9 +92,15 @@ final class SwapRequest {
     CompletableFuture<SwapRecord> result() { return result; }
     boolean finished() { return finished; }
 
-    /** One step of swap work between two bursts took {@code nanos}: forwarding stalled that long. */
-    void step(final long nanos) {
-        pauseNanos = Math.max(pauseNanos, nanos);
+    /**
+     * One step of swap work between two bursts took {@code nanos} of wall time (forwarding stalled that long), of
+     * which the forwarding thread ran {@code cpuNanos} (the rest the OS gave to other threads).
+     */
+    void step(final long nanos, final long cpuNanos) {
+        if (nanos >= pauseNanos) {
+            pauseNanos = nanos;
+            pauseCpuNanos = cpuNanos;
+        }
         workNanos += nanos;
     }
 
@@ -151,7 +158,7 @@ final class SwapRequest {
             modeledNanos = loop.modeledNanos();
         }
         final SwapRecord r = new SwapRecord(wallNanos, modeledNanos, what, from, to, trigger, pauseNanos, lost, ok,
-                message, workNanos);
+                message, workNanos, pauseCpuNanos);
         try {
             trace.swap(r.wallNanos(), r.modeledNanos(), what, from, to, pauseNanos, lost,
                     ok ? "ok" : "failed: " + message);

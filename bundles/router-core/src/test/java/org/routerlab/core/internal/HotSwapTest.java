@@ -161,7 +161,7 @@ class HotSwapTest {
         final SwapRecord in = engine.swap("dma", "staged-premapped");
         assertTrue(in.ok(), in::toString);
         assertEquals(0, in.packetsLost());
-        // The wrapper asks premapped-reuse for 16 buffers per step: its rings take many steps, and the engine ran
+        // The wrapper asks premapped-reuse for 4 buffers per step: its rings take many steps, and the engine ran
         // bursts of the old strategy between them (the ingress port kept receiving).
         assertTrue(staged.prepareCalls.get() > 4, "prepare steps: " + staged.prepareCalls);
         assertTrue(staged.rxDuringPrepare.get() > 0, "the old strategy forwarded between the steps");
@@ -391,7 +391,7 @@ class HotSwapTest {
 
     /**
      * premapped-reuse driven in the smallest steps: each {@code prepare} and {@code retire} call gets a deadline in
-     * the past, so it does 16 buffers and returns. Records what the engine did between and around the steps.
+     * the past, so it does 4 buffers and returns. Records what the engine did between and around the steps.
      */
     private static final class StagedFactory implements DmaStrategyFactory {
         final AtomicInteger prepareCalls = new AtomicInteger();

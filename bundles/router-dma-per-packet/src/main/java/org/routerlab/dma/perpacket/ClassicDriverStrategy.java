@@ -30,6 +30,13 @@ public final class ClassicDriverStrategy implements DmaStrategy {
     private int bufferSize;
     private PacketBatch reclaimed;
     private long outstanding;
+    /** Device of the port being drained at detach. */
+    private int drainDevice;
+    /**
+     * Linked here, on the thread that creates the strategy: a lambda first evaluated in {@link #detach()} would
+     * bootstrap its call site there, milliseconds on the forwarding thread at the end of a hot swap.
+     */
+    private final RxReclaim.Sink unmapReclaimed = this::unmapReclaimed;
 
     /**
      * @param name the plug-in name this instance reports
@@ -148,14 +155,15 @@ public final class ClassicDriverStrategy implements DmaStrategy {
 
     @Override
     public void detach() {
-        final DmaPlatform p = platform;
         for (final NicPort port : ports) {
-            final int device = port.info().device();
-            outstanding -= RxReclaim.drain(port, reclaimed, (buffer, dma) -> {
-                p.unmap(device, dma, bufferSize, DmaDirection.FROM_DEVICE);
-                p.free(buffer);
-            });
+            drainDevice = port.info().device();
+            outstanding -= RxReclaim.drain(port, reclaimed, unmapReclaimed);
         }
+    }
+
+    private void unmapReclaimed(final int buffer, final long dma) {
+        platform.unmap(drainDevice, dma, bufferSize, DmaDirection.FROM_DEVICE);
+        platform.free(buffer);
     }
 
     @Override

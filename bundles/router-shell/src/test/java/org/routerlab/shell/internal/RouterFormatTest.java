@@ -29,7 +29,7 @@ class RouterFormatTest {
         assertTrue(RouterFormat.swapLine(swaps.get(100)).endsWith("REFUSED: broken failed to start: boom"));
         assertEquals("   0.002 s  dma     per-packet -> premapped-reuse  (command)  pause 40.0 us (310.5 us of work in"
                 + " steps), lost 0", RouterFormat.swapLine(new org.routerlab.api.engine.SwapRecord(2_000_000L, 0, "dma",
-                        "per-packet", "premapped-reuse", "command", 40_000L, 0, true, "", 310_500L)));
+                        "per-packet", "premapped-reuse", "command", 40_000L, 0, true, "", 310_500L, 39_000L)));
     }
 
     @Test

@@ -48,6 +48,8 @@ final class PremappedReuseStrategy implements DmaStrategy {
     private PacketBatch scratch;
     private long allocated;
     private long rotations;
+    /** Linked where the strategy is created, not on the forwarding thread at the end of a hot swap. */
+    private final RxReclaim.Sink pushReclaimed = (buffer, dma) -> push(platform, buffer);
     /** Where {@link #prepare} goes on: the port and ring being premapped (port == ports.length when done). */
     private int prepPort;
     private int prepRing;
@@ -104,8 +106,9 @@ final class PremappedReuseStrategy implements DmaStrategy {
                 prepRing = 0;
                 prepPort++;
             }
-            // Look at the clock every 16 buffers: a map costs well under a microsecond once compiled.
-            if ((allocated & 15) == 0 && System.nanoTime() >= deadlineNanos) {
+            // Look at the clock every 4 buffers: a map is well under a microsecond once compiled, but the first
+            // swap of a run runs this interpreted.
+            if ((allocated & 3) == 0 && System.nanoTime() >= deadlineNanos) {
                 break;
             }
         }
@@ -270,7 +273,7 @@ final class PremappedReuseStrategy implements DmaStrategy {
                     p.unmap(device, handle[b], bufferSize, DmaDirection.BIDIRECTIONAL);
                     p.free(b);
                     allocated--;
-                    if ((++done & 15) == 0 && System.nanoTime() >= deadlineNanos) {
+                    if ((++done & 3) == 0 && System.nanoTime() >= deadlineNanos) {
                         return false;
                     }
                 }
@@ -286,7 +289,7 @@ final class PremappedReuseStrategy implements DmaStrategy {
         }
         final DmaPlatform p = platform;
         for (final NicPort port : ports) {
-            RxReclaim.drain(port, scratch, (buffer, dma) -> push(p, buffer));
+            RxReclaim.drain(port, scratch, pushReclaimed);
         }
         for (int port = 0; port < rings.length; port++) {
             if (rings[port] == null) {

@@ -35,6 +35,10 @@ final class RecycleStrategy implements DmaStrategy {
     private int[] poolTop;
     private PacketBatch scratch;
     private long allocated;
+    /** Device of the port being drained at detach. */
+    private int drainDevice;
+    /** Linked where the strategy is created, not on the forwarding thread at the end of a hot swap. */
+    private final RxReclaim.Sink unmapReclaimed = this::unmapReclaimed;
 
     RecycleStrategy(final String name, final int poolSize) {
         this.name = name;
@@ -216,11 +220,8 @@ final class RecycleStrategy implements DmaStrategy {
         }
         final DmaPlatform p = platform;
         for (final NicPort port : ports) {
-            final int device = port.info().device();
-            allocated -= RxReclaim.drain(port, scratch, (buffer, dma) -> {
-                p.unmap(device, handle[buffer], bufferSize, DmaDirection.BIDIRECTIONAL);
-                p.free(buffer);
-            });
+            drainDevice = port.info().device();
+            allocated -= RxReclaim.drain(port, scratch, unmapReclaimed);
         }
         for (int port = 0; port < ports.length; port++) {
             final int device = ports[port].info().device();
@@ -231,6 +232,11 @@ final class RecycleStrategy implements DmaStrategy {
                 allocated--;
             }
         }
+    }
+
+    private void unmapReclaimed(final int buffer, final long dma) {
+        platform.unmap(drainDevice, handle[buffer], bufferSize, DmaDirection.BIDIRECTIONAL);
+        platform.free(buffer);
     }
 
     @Override

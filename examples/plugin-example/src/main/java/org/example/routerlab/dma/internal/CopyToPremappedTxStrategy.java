@@ -32,6 +32,11 @@ import org.routerlab.api.platform.DmaPlatform;
  * Single-threaded (the forwarding thread), allocation-free after {@link #attach}.
  */
 final class CopyToPremappedTxStrategy implements DmaStrategy {
+    /**
+     * Created with the strategy (on the control thread): a lambda first evaluated in detach would bootstrap its call
+     * site on the forwarding thread, milliseconds at the end of a hot swap.
+     */
+    private final RxReclaim.Sink pushReclaimed = (buffer, dma) -> pushRx(buffer);
     private static final byte RX = 1;
     private static final byte TX = 2;
 
@@ -253,7 +258,7 @@ final class CopyToPremappedTxStrategy implements DmaStrategy {
             return;
         }
         for (final NicPort port : ports) {
-            RxReclaim.drain(port, scratch, (buffer, dma) -> pushRx(buffer));
+            RxReclaim.drain(port, scratch, pushReclaimed);
         }
         releasePools();
     }
