@@ -24,7 +24,8 @@
 #   af-xdp/DMA: ./router run --set nic=af-xdp --set dma=DMA in the router namespace (taskset -c 1), XDP in skb mode
 #            (auto on veth); af-xdp-drv/DMA: the same with nic.xdp.mode=drv (native XDP on r1 and r2).
 #   generator: no router: a native XDP drop on r1; r1's rx_packets is what the generator alone puts through.
-# - NICE=-10 runs the generator and the Java router with that nice value (on a machine shared with other work).
+# - NICE=-10 runs the generator, the Java router and (threaded) r1's NAPI kthread with that nice value, on a machine
+#   shared with other work (softirq work runs at the priority of the task it interrupts, or in ksoftirqd).
 #
 #   examples/afxdp-bench.sh   # RUNS=5 GEN=xdp PLACEMENT=softirq NICE=0
 #                             # CONFIGS="generator kernel af-xdp/per-packet af-xdp/premapped-reuse"
@@ -92,7 +93,10 @@ fi
 pin_napi() {
     [[ "$PLACEMENT" == threaded ]] || return 0
     local found=""
-    for p in $(pgrep '^napi/r1-' || true); do taskset -pc 1 "$p" >/dev/null && found=1; done
+    # (by name: a concurrent topology with an r1 of its own would have its kthread pinned too, harmlessly)
+    for p in $(pgrep '^napi/r1-' || true); do
+        taskset -pc 1 "$p" >/dev/null && renice -n "$NICE" -p "$p" >/dev/null && found=1
+    done
     [[ -n "$found" ]] || echo "afxdp-bench: no napi/r1-* kthread to pin" >&2
 }
 
