@@ -26,7 +26,7 @@ import org.routerlab.api.route.RoutingAlgorithm;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class BuildBenchmark {
-    @Param({"binary-trie", "dir-24-8", "poptrie"})
+    @Param({"binary-trie", "dir-24-8", "poptrie", "dir-16-8-8"})
     public String algorithm;
 
     private RoutingAlgorithm routing;

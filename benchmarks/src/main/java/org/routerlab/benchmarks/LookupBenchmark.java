@@ -49,7 +49,7 @@ public class LookupBenchmark {
     private static final int POOL = 1 << 20;
     private static final int HOT = 64;
 
-    @Param({"binary-trie", "dir-24-8", "poptrie"})
+    @Param({"binary-trie", "dir-24-8", "poptrie", "dir-16-8-8"})
     public String algorithm;
 
     @Param({"random", "repeated", "prefixes"})

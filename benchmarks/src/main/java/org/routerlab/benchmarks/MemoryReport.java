@@ -17,7 +17,7 @@ public final class MemoryReport {
         final RouteSet set = FullTable.load();
         System.out.printf(Locale.ROOT, "full table: %,d IPv4 routes, %d next hops%n", set.size(),
                 set.nextHops().size());
-        final String[] names = args.length > 0 ? args : new String[] {"binary-trie", "dir-24-8", "poptrie"};
+        final String[] names = args.length > 0 ? args : new String[] {"binary-trie", "dir-24-8", "poptrie", "dir-16-8-8"};
         for (final String name : names) {
             final RoutingAlgorithm algorithm = Algorithms.byName(name);
             try (RouteTable table = algorithm.build(set)) {
