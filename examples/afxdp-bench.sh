@@ -27,7 +27,10 @@
 # - NICE=-10 runs the generator, the Java router and (threaded) r1's NAPI kthread with that nice value, on a machine
 #   shared with other work (softirq work runs at the priority of the task it interrupts, or in ksoftirqd).
 #
-#   examples/afxdp-bench.sh   # RUNS=5 GEN=xdp PLACEMENT=softirq NICE=0
+# - INTERLEAVE=1: round robin (each round starts every config afresh, one warm-up run, one measured run), so that a
+#   change in the machine's load touches every config alike; by default each config runs all its runs in a row.
+#
+#   examples/afxdp-bench.sh   # RUNS=5 GEN=xdp PLACEMENT=softirq NICE=0 INTERLEAVE=0
 #                             # CONFIGS="generator kernel af-xdp/per-packet af-xdp/premapped-reuse"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -130,7 +133,9 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg), generator $GEN," \
     "placement $PLACEMENT, nice $NICE, $RUNS runs of ${SECONDS_PER_RUN} s"
 printf '%-26s %12s %22s %12s   %s\n' "config" "median pps" "min-max pps" "r1 rx pps" "generator Mpps (per run)"
-for config in $CONFIGS; do
+# Starts what config needs (sets ROUTER and AT), then pins the NAPI kthread.
+setup() {
+    local config=$1
     ROUTER=""
     AT=b0
     case "$config" in
@@ -164,15 +169,10 @@ for config in $CONFIGS; do
             ;;
     esac
     pin_napi
-    measure "$AT" >/dev/null   # warm-up: ARP, JIT
-    : >"$WORK/results"
-    for _ in $(seq "$RUNS"); do measure "$AT" >>"$WORK/results"; done
-    med=$(cut -d' ' -f1 "$WORK/results" | median)
-    lo=$(cut -d' ' -f1 "$WORK/results" | sort -n | head -n 1)
-    hi=$(cut -d' ' -f1 "$WORK/results" | sort -n | tail -n 1)
-    r1med=$(cut -d' ' -f2 "$WORK/results" | median)
-    off=$(cut -d' ' -f3 "$WORK/results" | tr '\n' ' ')
-    printf '%-26s %12s %22s %12s   %s\n' "$config" "$med" "$lo-$hi" "$r1med" "$off"
+}
+
+teardown() {
+    local config=$1
     case "$config" in
         generator)
             kill -TERM "$ROUTER"; wait "$ROUTER" || true
@@ -186,4 +186,40 @@ for config in $CONFIGS; do
             if [[ -n "${VERBOSE:-}" ]]; then sed -n '/^routerlab run finished/,$p' "$WORK/router.out"; fi
             ;;
     esac
+}
+
+report() {
+    local config=$1 results=$2
+    med=$(cut -d' ' -f1 "$results" | median)
+    lo=$(cut -d' ' -f1 "$results" | sort -n | head -n 1)
+    hi=$(cut -d' ' -f1 "$results" | sort -n | tail -n 1)
+    r1med=$(cut -d' ' -f2 "$results" | median)
+    off=$(cut -d' ' -f3 "$results" | tr '\n' ' ')
+    printf '%-26s %12s %22s %12s   %s\n' "$config" "$med" "$lo-$hi" "$r1med" "$off"
+}
+
+if [[ "${INTERLEAVE:-0}" == 1 ]]; then
+    # Round robin: every round starts each config afresh, warms it up with one run and measures one, so that a
+    # change in the machine's load touches every config alike.
+    for config in $CONFIGS; do : >"$WORK/results.${config//\//_}"; done
+    for round in $(seq "$RUNS"); do
+        for config in $CONFIGS; do
+            setup "$config"
+            measure "$AT" >/dev/null
+            measure "$AT" >>"$WORK/results.${config//\//_}"
+            teardown "$config"
+        done
+    done
+    for config in $CONFIGS; do report "$config" "$WORK/results.${config//\//_}"; done
+    echo "$(date -u '+%H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    exit 0
+fi
+for config in $CONFIGS; do
+    setup "$config"
+    measure "$AT" >/dev/null   # warm-up: ARP, JIT
+    : >"$WORK/results"
+    for _ in $(seq "$RUNS"); do measure "$AT" >>"$WORK/results"; done
+    report "$config" "$WORK/results"
+    teardown "$config"
 done
+echo "$(date -u '+%H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
