@@ -62,6 +62,19 @@ public interface NicSession extends AutoCloseable {
 
         default void abandon() {
         }
+
+        /**
+         * The platform that takes effect at {@link #commit()}, when it is built already and nothing else uses it
+         * until then: the engine may then prepare the next DMA strategy against it ({@code DmaStrategy.prepare},
+         * forwarding thread, between bursts) so that the commit's pause does not include premapping. {@code null}
+         * (the default) when the change is made at commit. After such preparation the engine detaches the strategy
+         * before {@link #abandon()} if the change does not go ahead.
+         *
+         * @since 1.3
+         */
+        default org.routerlab.api.platform.DmaPlatform platform() {
+            return null;
+        }
     }
 
     /**

@@ -92,6 +92,8 @@ final class ForwardingLoop {
     private SwapRequest preparing;
     private int preparingSlot = -1;
     private DmaContext preparingContext;
+    /** A platform change whose next strategy is being prepared against the successor platform, in steps. */
+    private SwapRequest preparingPlatform;
     /** When the pending swap started waiting for a free owner slot (0: not waiting). */
     private long slotWaitSince;
     /** The swap whose handover made each slot's strategy retire: its record completes when that one detaches. */
@@ -278,6 +280,8 @@ final class ForwardingLoop {
             while (!stopRequested) {
                 if (preparing != null) {
                     prepareStep();
+                } else if (preparingPlatform != null) {
+                    preparePlatformStep();
                 } else {
                     final SwapRequest swap = pendingSwap;
                     if (swap != null) {
@@ -317,6 +321,13 @@ final class ForwardingLoop {
                         abandonQuietly(swap);
                     }
                     swap.refuse(this, "the run ended first");
+                }
+                if (preparingPlatform != null) {
+                    detachQuietly(preparingPlatform.strategy());
+                    abandonQuietly(preparingPlatform);
+                    preparingPlatform.refuse(this, "the run ended while " + preparingPlatform.strategy().name()
+                            + " was being prepared");
+                    preparingPlatform = null;
                 }
                 if (preparing != null) {
                     preparing.refuse(this, "the run ended while " + preparing.strategy().name() + " was being prepared");
@@ -756,7 +767,16 @@ final class ForwardingLoop {
         if (kind == SwapRequest.Kind.RECORD) {
             request.traceRecord();
         } else if (kind == SwapRequest.Kind.PLATFORM) {
-            performPlatformChange(request, start, cpu);
+            final org.routerlab.api.platform.DmaPlatform successor = request.change().platform();
+            if (successor == null) {
+                performPlatformChange(request, start, cpu, false);
+            } else {
+                // Premap the next strategy on the successor between bursts; the commit's pause then excludes it.
+                preparingPlatform = request;
+                preparingContext = new DmaContext(successor, List.of(strategyPorts));
+                request.step(System.nanoTime() - start, cpuNow() - cpu);
+                preparePlatformStep();
+            }
         } else {
             final int slot = freeSlot();
             final DmaStrategy next = request.strategy();
@@ -769,6 +789,40 @@ final class ForwardingLoop {
             settlingCyclesBefore = counters.get(RouterCounter.CYCLES);
             request.step(System.nanoTime() - start, cpuNow() - cpu);
             prepareStep();
+        }
+    }
+
+    /** One bounded step of preparing a platform change's next strategy on the successor platform. */
+    private void preparePlatformStep() {
+        final SwapRequest request = preparingPlatform;
+        final DmaStrategy next = request.strategy();
+        final long begin = System.nanoTime();
+        final long cpu = cpuNow();
+        final boolean ready;
+        try {
+            ready = next.prepare(preparingContext, begin + STEP_BUDGET_NANOS);
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            preparingPlatform = null;
+            preparingContext = null;
+            detachQuietly(next);
+            abandonQuietly(request);
+            request.step(System.nanoTime() - begin, cpuNow() - cpu);
+            request.fail(this, e);
+            return;
+        }
+        request.step(System.nanoTime() - begin, cpuNow() - cpu);
+        if (ready) {
+            preparingPlatform = null;
+            preparingContext = null;
+            performPlatformChange(request, System.nanoTime(), cpuNow(), true);
+        }
+    }
+
+    private static void detachQuietly(final DmaStrategy strategy) {
+        try {
+            strategy.detach();
+        } catch (RuntimeException | LinkageError | AssertionError ignored) {
+            // It failed; what it holds is reported by the platform's live mappings.
         }
     }
 
@@ -955,7 +1009,8 @@ final class ForwardingLoop {
      * and detaches, the session switches, and a fresh strategy attaches. The rings are refilled in the next cycle,
      * before the device is polled again.
      */
-    private void performPlatformChange(final SwapRequest request, final long begin, final long cpu) {
+    private void performPlatformChange(final SwapRequest request, final long begin, final long cpu,
+            final boolean preparedOnSuccessor) {
         final long missedBefore = rxMissed();
         for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
             reapCompletions();
@@ -969,6 +1024,9 @@ final class ForwardingLoop {
         }
         for (int p = 0; p < portCount; p++) {
             if (ports[p].rxHeld() != 0 || !txRuns[p].isEmpty()) {
+                if (preparedOnSuccessor) {
+                    detachQuietly(request.strategy());
+                }
                 abandonQuietly(request);
                 request.step(System.nanoTime() - begin, cpuNow() - cpu);
                 request.refuse(this, "port " + ports[p].info().name() + " still holds " + ports[p].rxHeld()
@@ -993,15 +1051,25 @@ final class ForwardingLoop {
         }
         retiring = 0;
         String failure = null;
+        DmaStrategy next = request.strategy();
         try {
             request.change().commit();
         } catch (RuntimeException e) {
             failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (preparedOnSuccessor) {
+                // Its buffers are on the successor, which is dropped: a fresh instance forwards on the old platform.
+                detachQuietly(next);
+                next = hooks.fallbackStrategy("");
+                if (next == null) {
+                    abandonQuietly(request);
+                    throw new IllegalStateException("platform change failed (" + failure + ") and no DMA strategy "
+                            + "could take over on the old platform", e);
+                }
+            }
             abandonQuietly(request);
         }
         memory = session.platform().memory();
         lastDmaFaults = dmaFaults();
-        final DmaStrategy next = request.strategy();
         activeSlot = 0;
         owners[0] = next;
         quarantined[0] = false;

@@ -234,6 +234,12 @@ final class IxgbevfSession implements NicSession {
             commit(false);
         }
 
+        /** The successor: built, used by nobody until the commit (the engine may premap the next strategy on it). */
+        @Override
+        public DmaPlatform platform() {
+            return next;
+        }
+
         /**
          * Forwarding thread, everything quiesced: a few checks and field writes, a few adds of counts, one queue
          * insertion. Throws, changing nothing, when anything is still held (the engine then abandons).

@@ -383,6 +383,93 @@ class ProfileSwapTest {
     }
 
     @Test
+    void shouldPremapTheNextStrategyOnTheSuccessorBeforeTheCommit() throws Exception {
+        final StepwisePremapped stepwise = new StepwisePremapped();
+        engine.register(stepwise);
+        engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0),
+                Map.of("profile", "xen-pv", "dma", "stepwise-premapped"));
+        awaitPackets(5_000);
+        for (final String to : List.of("none", "xen-pv", "iommu-strict")) {
+            final org.routerlab.api.platform.DmaPlatform before =
+                    ((org.routerlab.api.platform.DmaPlatform) backend.last().platform());
+            stepwise.reset();
+            final SwapRecord r = engine.swap("profile", to);
+            assertTrue(r.ok(), r::toString);
+            assertEquals(0, r.packetsLost(), r::toString);
+            // Premapped four buffers per step, every step on the new platform, all before the commit: the commit's
+            // step (the pause) is one of many.
+            assertTrue(stepwise.prepareSteps > 4, "prepare steps: " + stepwise.prepareSteps);
+            assertNotSame(before, stepwise.preparedOn);
+            assertSame(stepwise.preparedOn, stepwise.attachedOn, "attached on the platform it was prepared on");
+            assertSame(stepwise.attachedOn, backend.last().platform(), "which is the session's now");
+            assertTrue(stepwise.preparedBeforeCommit, "prepared while the old platform was still in use");
+            assertTrue(r.workNanos() > r.pauseNanos(), r::toString);
+            awaitPackets(20_000);
+        }
+        engine.stop();
+        final RouterStatus s = engine.status();
+        assertEquals(EngineState.FINISHED, s.state(), () -> "error: " + s.error());
+        assertEquals(s.packetsRx(), s.packetsTx() + s.totalDrops());
+        assertEquals(0, s.buffersOutstanding());
+        assertEquals(0, s.liveMappings());
+        assertEquals(s.platform().get("dma_maps"), s.platform().get("dma_unmaps"));
+        assertEquals(s.platform().get("buffer_allocs"), s.platform().get("buffer_frees"));
+        assertEquals(0, s.platform().get("dma_faults"));
+    }
+
+    /** premapped-reuse, prepared four buffers per step; records the platforms it was prepared and attached on. */
+    private final class StepwisePremapped implements org.routerlab.api.dma.DmaStrategyFactory {
+        int prepareSteps;
+        Object preparedOn;
+        Object attachedOn;
+        boolean preparedBeforeCommit;
+
+        void reset() {
+            prepareSteps = 0;
+            preparedOn = null;
+            attachedOn = null;
+            preparedBeforeCommit = false;
+        }
+
+        @Override
+        public String name() {
+            return "stepwise-premapped";
+        }
+
+        @Override
+        public org.routerlab.api.dma.DmaStrategy create(final Map<String, String> config) {
+            final org.routerlab.api.dma.DmaStrategy inner = new org.routerlab.dma.premapped.internal
+                    .PremappedReuseFactory().create(config);
+            return new org.routerlab.api.dma.DmaStrategy() {
+                @Override public String name() { return "stepwise-premapped"; }
+                @Override public boolean prepare(final org.routerlab.api.dma.DmaContext c, final long deadline) {
+                    prepareSteps++;
+                    preparedOn = c.platform();
+                    preparedBeforeCommit = backend.last().platform() != c.platform();
+                    return inner.prepare(c, 0);
+                }
+                @Override public void attach(final org.routerlab.api.dma.DmaContext c) {
+                    attachedOn = c.platform();
+                    inner.attach(c);
+                }
+                @Override public int refill(final org.routerlab.api.nic.NicPort port) { return inner.refill(port); }
+                @Override public void onReceive(final org.routerlab.api.nic.NicPort port,
+                        final org.routerlab.api.packet.PacketBatch b) { inner.onReceive(port, b); }
+                @Override public int prepareTransmit(final org.routerlab.api.nic.NicPort egress,
+                        final org.routerlab.api.packet.PacketBatch b) { return inner.prepareTransmit(egress, b); }
+                @Override public void onTransmitted(final org.routerlab.api.nic.NicPort port,
+                        final org.routerlab.api.packet.PacketBatch b) { inner.onTransmitted(port, b); }
+                @Override public void release(final org.routerlab.api.packet.PacketBatch b) { inner.release(b); }
+                @Override public void releaseUnsent(final org.routerlab.api.nic.NicPort egress,
+                        final org.routerlab.api.packet.PacketBatch b) { inner.releaseUnsent(egress, b); }
+                @Override public boolean retire(final long deadline) { return inner.retire(deadline); }
+                @Override public void detach() { inner.detach(); }
+                @Override public long buffersOutstanding() { return inner.buffersOutstanding(); }
+            };
+        }
+    }
+
+    @Test
     void shouldRefuseAnUnknownProfileAndGoOn() throws Exception {
         engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0), Map.of("profile", "xen-pv"));
         awaitPackets(5_000);
