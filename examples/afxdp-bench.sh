@@ -11,7 +11,11 @@
 #   through the veth's XDP transmit path, with no user-space work per frame. Pinned to CPU 0.
 #   GEN=afxdp: the AF_XDP generator (TrafficTool gen, a tx-only socket on a0, copy mode), also on CPU 0.
 # - r1 has GRO on: a veth takes XDP-transmitted frames only when its peer has NAPI (GRO, or a native XDP program).
-# - Sink: an XDP program on b0 (native) that drops IPv4 and passes ARP (so every router can resolve b0).
+# - Sink: a program on b0 that drops IPv4 and passes ARP (so every router can resolve b0). SINK=tc (default): tcx
+#   ingress, which takes each skb as it comes. SINK=xdp: native XDP; on a veth XDP copies every non-linear skb
+#   first (skb_pp_cow_data), and the skbs an AF_XDP socket sends (pointing into the UMEM) always are, while the
+#   kernel's forwarded ones are not: that sink charges the AF_XDP router a copy per frame (in its own thread's
+#   sendto, where b0's receive softirq runs) that the kernel does not pay.
 # - Measured: b0's rx_packets over the middle 4 s of each 6 s run (one warm-up run first), median of RUNS runs; also
 #   r1's rx_packets over the same window (what reached the router) and what the generator sent.
 # - PLACEMENT (same for every config):
@@ -30,7 +34,7 @@
 # - INTERLEAVE=1: round robin (each round starts every config afresh, one warm-up run, one measured run), so that a
 #   change in the machine's load touches every config alike; by default each config runs all its runs in a row.
 #
-#   examples/afxdp-bench.sh   # RUNS=5 GEN=xdp PLACEMENT=softirq NICE=0 INTERLEAVE=0
+#   examples/afxdp-bench.sh   # RUNS=5 GEN=xdp SINK=tc PLACEMENT=softirq NICE=0 INTERLEAVE=0
 #                             # CONFIGS="generator kernel af-xdp/per-packet af-xdp/premapped-reuse"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,8 +44,10 @@ SECONDS_PER_RUN="${SECONDS_PER_RUN:-6}"
 CONFIGS="${CONFIGS:-generator kernel af-xdp/per-packet af-xdp/premapped-reuse}"
 NICE="${NICE:-0}"
 GEN="${GEN:-xdp}"
+SINK="${SINK:-tc}"
 PLACEMENT="${PLACEMENT:-softirq}"
 [[ "$GEN" == xdp || "$GEN" == afxdp ]] || { echo "afxdp-bench: GEN=xdp|afxdp" >&2; exit 2; }
+[[ "$SINK" == tc || "$SINK" == xdp ]] || { echo "afxdp-bench: SINK=tc|xdp" >&2; exit 2; }
 [[ "$PLACEMENT" == softirq || "$PLACEMENT" == threaded ]] || { echo "afxdp-bench: PLACEMENT=softirq|threaded" >&2; exit 2; }
 DIST="$ROOT/distribution/target/routerlab"
 
@@ -103,7 +109,7 @@ pin_napi() {
     [[ -n "$found" ]] || echo "afxdp-bench: no napi/r1-* kthread to pin" >&2
 }
 
-ip netns exec "$B" "${TOOL[@]}" sink --dev b0 >"$WORK/sink.log" 2>&1 &
+ip netns exec "$B" "${TOOL[@]}" sink --dev b0 --hook "$SINK" >"$WORK/sink.log" 2>&1 &
 PIDS+=($!)
 sleep 1
 
@@ -130,7 +136,7 @@ measure() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg), generator $GEN," \
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg), generator $GEN, sink $SINK," \
     "placement $PLACEMENT, nice $NICE, $RUNS runs of ${SECONDS_PER_RUN} s"
 printf '%-26s %12s %22s %12s   %s\n' "config" "median pps" "min-max pps" "r1 rx pps" "generator Mpps (per run)"
 # Starts what config needs (sets ROUTER and AT), then pins the NAPI kthread.

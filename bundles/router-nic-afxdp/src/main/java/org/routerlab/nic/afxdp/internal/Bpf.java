@@ -23,7 +23,9 @@ final class Bpf {
     static final int LINK_CREATE = 28;
     static final int MAP_TYPE_XSKMAP = 17;
     static final int PROG_TYPE_XDP = 6;
+    static final int PROG_TYPE_SCHED_CLS = 3;
     static final int ATTACH_XDP = 37;
+    static final int ATTACH_TCX_INGRESS = 46;
     static final int XDP_FLAGS_SKB_MODE = 2;
     static final int XDP_FLAGS_DRV_MODE = 4;
     /** {@code BPF_F_TEST_XDP_LIVE_FRAMES}: BPF_PROG_RUN really transmits what the program redirects (Linux 5.18+). */
@@ -54,6 +56,19 @@ final class Bpf {
             "6112000000000000" + "6113040000000000" + "b700000002000000" + "bf24000000000000"
             + "070400000e000000" + "2d34030000000000" + "69240c0000000000" + "5504010008000000"
             + "b700000001000000" + "9500000000000000");
+
+    /**
+     * A tc (tcx ingress) traffic sink: drops IPv4, passes the rest (ARP). Unlike an XDP program on a veth, it takes
+     * the skb as it comes: XDP needs a linear frame with 256 bytes of headroom and copies any other skb first
+     * ({@code skb_pp_cow_data}), which frames sent from an AF_XDP socket (pages of the UMEM) always are, so an XDP
+     * sink would charge the AF_XDP router a copy per frame that a kernel-forwarded frame does not pay.
+     */
+    static final byte[] TC_DROP_IPV4 = hex(
+            "b700000000000000" // r0 = TC_ACT_OK (0)
+            + "6112100000000000" // r2 = *(u32 *)(r1 + 16)     skb->protocol, network byte order
+            + "5502010008000000" // if r2 != htons(ETH_P_IP) goto +1
+            + "b700000002000000" // r0 = TC_ACT_SHOT (2)
+            + "9500000000000000"); // exit
 
     /** {@code return XDP_PASS;} */
     static final byte[] PASS = hex(
@@ -180,19 +195,44 @@ final class Bpf {
         return arena.allocate(ATTR_SIZE, 8);
     }
 
+    /** Loads a tc program ({@code BPF_PROG_TYPE_SCHED_CLS}), for {@link #attachTcxIngress}; returns its fd. */
+    static int loadTc(final byte[] insns, final String name) throws NativeException {
+        return load(PROG_TYPE_SCHED_CLS, 0, insns, name);
+    }
+
+    /**
+     * Attaches a tc program to {@code ifindex}'s ingress through a tcx BPF link (Linux 6.6+; no qdisc needed);
+     * returns the link fd (close it to detach). {@code BPF_LINK_CREATE}: prog_fd@0 target_ifindex@4
+     * attach_type@8 = BPF_TCX_INGRESS (46) flags@12, the tcx fields (relative fd, expected revision) zero.
+     */
+    static int attachTcxIngress(final int progFd, final int ifindex) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            attr.set(JAVA_INT, 0, progFd);
+            attr.set(JAVA_INT, 4, ifindex);
+            attr.set(JAVA_INT, 8, ATTACH_TCX_INGRESS);
+            return Native.bpf(LINK_CREATE, attr, "bpf(BPF_LINK_CREATE, tcx ingress, ifindex " + ifindex + ")");
+        }
+    }
+
     /** Loads an XDP program; on failure loads it again with the verifier log and puts the log in the message. */
     static int loadXdp(final byte[] insns, final String name) throws NativeException {
+        return load(PROG_TYPE_XDP, ATTACH_XDP, insns, name);
+    }
+
+    private static int load(final int type, final int expectedAttach, final byte[] insns, final String name)
+            throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment code = arena.allocate(insns.length, 8);
             MemorySegment.copy(insns, 0, code, JAVA_BYTE, 0, insns.length);
             final MemorySegment license = arena.allocateFrom("GPL");
             final MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, PROG_TYPE_XDP);
+            attr.set(JAVA_INT, 0, type);
             attr.set(JAVA_INT, 4, insns.length / 8);
             attr.set(JAVA_LONG, 8, code.address());
             attr.set(JAVA_LONG, 16, license.address());
             name(attr, 48, name);
-            attr.set(JAVA_INT, 68, ATTACH_XDP);
+            attr.set(JAVA_INT, 68, expectedAttach);
             try {
                 return Native.bpf(PROG_LOAD, attr, "bpf(BPF_PROG_LOAD, " + name + ")");
             } catch (NativeException e) {

@@ -16,7 +16,7 @@ import java.util.Map;
  *           [--seconds 10] [--rate PPS] [--count N]
  *   … TrafficTool xdpgen --dev a0 --dst-mac … --src … --dst … [--size 60] [--flows 64] [--seconds 10] [--count N]
  *           [--batch 64]                in-kernel: BPF_PROG_RUN with live frames (see generateLive)
- *   … TrafficTool sink --dev b0 [--seconds S]     XDP program that drops IPv4 (ARP still passes) until killed
+ *   … TrafficTool sink --dev b0 [--seconds S] [--hook xdp|tc]   drops IPv4 (ARP still passes) until killed
  * </pre>
  * The generator binds a tx-only AF_XDP socket (copy mode on veth), builds {@code flows} UDP frames once and sends
  * them round robin as fast as the tx ring and the completion ring allow (or at {@code --rate}), and prints one
@@ -59,7 +59,8 @@ public final class TrafficTool {
                         true);
                 System.out.println("sent " + sent);
             }
-            case "sink" -> sink(o.get("dev"), Double.parseDouble(o.getOrDefault("seconds", "0")));
+            case "sink" -> sink(o.get("dev"), Double.parseDouble(o.getOrDefault("seconds", "0")),
+                    o.getOrDefault("hook", "xdp"));
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);
@@ -67,17 +68,26 @@ public final class TrafficTool {
         }
     }
 
-    /** Attaches the drop-IPv4 program to {@code dev} (native mode, else generic) and holds it. */
-    static void sink(final String dev, final double seconds) throws Exception {
+    /**
+     * Attaches a drop-IPv4 program to {@code dev} and holds it: {@code hook} xdp (native mode, else generic) or tc
+     * (tcx ingress: takes any skb as it is, where XDP on a veth first copies a non-linear one).
+     */
+    static void sink(final String dev, final double seconds, final String hook) throws Exception {
         final Interfaces.Link link = Interfaces.lookup(dev);
-        final int prog = Bpf.loadXdp(Bpf.DROP_IPV4, "rl_sink");
+        final int prog;
         int l;
-        try {
-            l = Bpf.attachXdp(prog, link.ifindex(), Bpf.XDP_FLAGS_DRV_MODE);
-        } catch (NativeException e) {
-            l = Bpf.attachXdp(prog, link.ifindex(), Bpf.XDP_FLAGS_SKB_MODE);
+        if (hook.equals("tc")) {
+            prog = Bpf.loadTc(Bpf.TC_DROP_IPV4, "rl_tc_sink");
+            l = Bpf.attachTcxIngress(prog, link.ifindex());
+        } else {
+            prog = Bpf.loadXdp(Bpf.DROP_IPV4, "rl_sink");
+            try {
+                l = Bpf.attachXdp(prog, link.ifindex(), Bpf.XDP_FLAGS_DRV_MODE);
+            } catch (NativeException e) {
+                l = Bpf.attachXdp(prog, link.ifindex(), Bpf.XDP_FLAGS_SKB_MODE);
+            }
         }
-        System.out.println("sink attached to " + dev);
+        System.out.println("sink (" + hook + ") attached to " + dev);
         System.out.flush();
         final long end = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
         while (System.nanoTime() < end) {

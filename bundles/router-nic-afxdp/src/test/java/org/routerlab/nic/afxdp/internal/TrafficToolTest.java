@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The in-kernel generator ({@code TrafficTool xdpgen}: BPF_PROG_RUN with live frames) on a real veth: every frame
  * it says it sent arrives at the peer, and the frames are well-formed UDP datagrams that the kernel stack accepts,
- * with source ports spread over the requested flows. No router here: r1 is the receiver.
+ * with source ports spread over the requested flows; the benchmark's tc sink drops them. No router here: r1 is the
+ * receiver.
  */
 class TrafficToolTest {
     private static Topology topology;
@@ -94,6 +95,25 @@ class TrafficToolTest {
             }
             assertEquals(count, received, "datagrams received (ports " + ports + ")");
             assertEquals(Set.of(10000, 10001, 10002), ports, "one source port per flow");
+
+            // The benchmark's tc sink drops them before the stack sees them.
+            final int[] sink = topology.inside(topology.r, () -> {
+                final int prog = Bpf.loadTc(Bpf.TC_DROP_IPV4, "rl_test_tc_sink");
+                return new int[] {prog, Bpf.attachTcxIngress(prog, Interfaces.lookup("r1").ifindex())};
+            });
+            try {
+                final long before = topology.counter(topology.r, "r1", "rx_packets");
+                topology.inside(topology.a, () -> TrafficTool.generateLive("a0", Topology.R1_MAC,
+                        TrafficTool.parseIp(Topology.A_ADDRESS), TrafficTool.parseIp(Topology.B_ADDRESS), 60, flows,
+                        0, 10, 16, false));
+                assertEquals(10, topology.counter(topology.r, "r1", "rx_packets") - before);
+                Thread.sleep(100);
+                buffer.clear();
+                assertEquals(null, channel.receive(buffer), "the tc sink dropped them");
+            } finally {
+                Native.close(sink[1]);
+                Native.close(sink[0]);
+            }
         } finally {
             topology.in(topology.r, "ip", "addr", "flush", "dev", "r1");
         }
