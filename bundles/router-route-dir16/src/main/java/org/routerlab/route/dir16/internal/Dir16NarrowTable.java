@@ -74,6 +74,16 @@ final class Dir16NarrowTable implements RouteTable {
         return 32 + 2L * top.length + entries.length;
     }
 
+    /** The top level (group numbers), for {@link Dir16Tables#lines}. */
+    char[] top() {
+        return top;
+    }
+
+    /** The groups, for {@link Dir16Tables#lines}. */
+    byte[] entries() {
+        return entries;
+    }
+
     /** Number of 256-entry groups. */
     int groups() {
         return entries.length >>> 8;

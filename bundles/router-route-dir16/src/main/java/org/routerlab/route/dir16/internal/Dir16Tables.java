@@ -1,6 +1,8 @@
 package org.routerlab.route.dir16.internal;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import org.routerlab.api.route.Route;
@@ -27,7 +29,7 @@ import org.routerlab.api.route.RouteTable;
  */
 final class Dir16Tables {
     /** Which entry width {@link #build(RouteSet, Width)} uses. */
-    enum Width { AUTO, NARROW, WIDE }
+    enum Width { AUTO, LINES, NARROW, WIDE }
 
     /** The largest next-hop id a narrow (byte, hop + 1) entry holds. */
     static final int NARROW_MAX_HOP = 126;
@@ -61,7 +63,81 @@ final class Dir16Tables {
         if (x.groups() > WIDE_MAX_GROUPS) {
             throw new IllegalArgumentException("groups=" + x.groups() + " exceeds " + WIDE_MAX_GROUPS);
         }
-        return width == Width.WIDE || !fits ? wide(routes, x) : narrow(routes, x);
+        if (width == Width.WIDE || !fits) {
+            return wide(routes, x);
+        }
+        final Dir16NarrowTable narrow = narrow(routes, x);
+        if (width == Width.NARROW) {
+            return narrow;
+        }
+        final Dir16LineTable lined = lines(routes, narrow.top(), narrow.entries());
+        if (lined == null && width == Width.LINES) {
+            throw new IllegalArgumentException("more than " + LINES_MAX + " distinct lines");
+        }
+        return lined == null ? narrow : lined;
+    }
+
+    /** The most distinct 64-byte lines a {@link Dir16LineTable}'s {@code char} line numbers can number. */
+    static final int LINES_MAX = 1 << 16;
+
+    /**
+     * A narrow table's groups as blocks of four deduplicated 64-byte lines ({@link Dir16LineTable}); null when there
+     * are more than {@link #LINES_MAX} distinct lines. Groups come as laid out by {@link #lay}: the shared ones, then
+     * each /16 group followed by its /24 groups, which go to the deep array.
+     */
+    static Dir16LineTable lines(final RouteSet routes, final char[] groupTop, final byte[] entries) {
+        final int groups = entries.length / GROUP;
+        final int[] blockOf = new int[groups];
+        Arrays.fill(blockOf, -1);
+        int blocks = 0;
+        int deepGroups = 0;
+        for (int g = 0; g < groups; g++) {
+            blockOf[g] = blocks++;
+            int deeper = 0;
+            for (int s = 0; s < GROUP; s++) {
+                deeper += entries[GROUP * g + s] < 0 ? 1 : 0;
+            }
+            deepGroups += deeper;
+            g += deeper;
+        }
+        final char[] quarters = new char[4 * blocks];
+        final int[] deepBase = new int[blocks];
+        final byte[] deep = new byte[GROUP * deepGroups];
+        final HashMap<ByteBuffer, Integer> lineOf = new HashMap<>();
+        byte[] lines = new byte[64 * 1024];
+        int deepUsed = 0;
+        for (int g = 0; g < groups; g++) {
+            final int block = blockOf[g];
+            for (int q = 0; q < 4; q++) {
+                final byte[] line = Arrays.copyOfRange(entries, GROUP * g + 64 * q, GROUP * g + 64 * (q + 1));
+                Integer number = lineOf.get(ByteBuffer.wrap(line));
+                if (number == null) {
+                    number = lineOf.size();
+                    if (number >= LINES_MAX) {
+                        return null;
+                    }
+                    lineOf.put(ByteBuffer.wrap(line), number);
+                    if (64 * (number + 1) > lines.length) {
+                        lines = Arrays.copyOf(lines, lines.length * 2);
+                    }
+                    System.arraycopy(line, 0, lines, 64 * number, 64);
+                }
+                quarters[4 * block + q] = (char) (int) number;
+            }
+            int deeper = 0;
+            for (int s = 0; s < GROUP; s++) {
+                deeper += entries[GROUP * g + s] < 0 ? 1 : 0;
+            }
+            deepBase[block] = deepUsed;
+            System.arraycopy(entries, GROUP * (g + 1), deep, GROUP * deepUsed, GROUP * deeper);
+            deepUsed += deeper;
+            g += deeper;
+        }
+        final char[] top = new char[TOP];
+        for (int i = 0; i < TOP; i++) {
+            top[i] = (char) blockOf[groupTop[i]];
+        }
+        return new Dir16LineTable(routes, top, quarters, Arrays.copyOf(lines, 64 * lineOf.size()), deepBase, deep);
     }
 
     /** The routes applied to plain int arrays: the /16 hops, the /16 groups' slots and the /24 groups' entries. */

@@ -16,29 +16,35 @@ import org.routerlab.testkit.route.RouteFixtures;
 import org.routerlab.testkit.route.RouteFixtures.Shape;
 import org.routerlab.testkit.route.RouteTableAssertions;
 
-/** The two entry widths: when each is chosen, that both answer alike, and the narrow limits. */
+/** The three forms (lines, narrow, wide): when each is chosen, that all answer alike, and the narrow limits. */
 class Dir16WidthTest {
     @Test
-    void shouldChooseNarrowEntriesWhenNextHopsFitInSevenBits() {
+    void shouldChooseLinesOfByteEntriesWhenNextHopsFitInSevenBits() {
         final RouteSet few = RouteFixtures.randomRoutes(new SplittableRandom(1), 20_000, Shape.INTERNET_LIKE, 16);
         final RouteTable table = Dir16Tables.build(few);
-        assertInstanceOf(Dir16NarrowTable.class, table);
-        assertEquals(32 + 2L * (1 << 16) + 256L * ((Dir16NarrowTable) table).groups(), table.memoryBytes());
+        assertInstanceOf(Dir16LineTable.class, table);
+        final Dir16LineTable lined = (Dir16LineTable) table;
+        assertTrue(lined.lineCount() < 4 * lined.blocks(), table.toString());
+        final RouteTable narrow = Dir16Tables.build(few, Dir16Tables.Width.NARROW);
+        assertEquals(32 + 2L * (1 << 16) + 256L * ((Dir16NarrowTable) narrow).groups(), narrow.memoryBytes());
         final RouteSet many = RouteFixtures.randomRoutes(new SplittableRandom(2), 20_000, Shape.MIXED, 0);
         assertInstanceOf(Dir16WideTable.class, Dir16Tables.build(many));
     }
 
     @Test
-    void shouldAnswerAlikeInBothWidths() {
+    void shouldAnswerAlikeInEveryForm() {
         final SplittableRandom random = new SplittableRandom(3);
         for (final Shape shape : Shape.values()) {
             final RouteSet set = RouteFixtures.randomRoutes(random, 10_000, shape, 100);
             final LpmOracle oracle = LpmOracle.of(set);
             final int[] addresses = RouteFixtures.mixedAddresses(random, set, 200_000);
-            for (final Dir16Tables.Width width : new Dir16Tables.Width[] {Dir16Tables.Width.AUTO,
-                    Dir16Tables.Width.WIDE}) {
-                RouteTableAssertions.assertMatchesOracle(Dir16Tables.build(set, width), oracle, set, addresses,
-                        shape + " " + width);
+            final RouteTable auto = Dir16Tables.build(set);
+            RouteTableAssertions.assertMatchesOracle(auto, oracle, set, addresses, shape + " " + auto);
+            RouteTableAssertions.assertMatchesOracle(Dir16Tables.build(set, Dir16Tables.Width.WIDE), oracle, set,
+                    addresses, shape + " WIDE");
+            if (auto instanceof Dir16LineTable) {
+                RouteTableAssertions.assertMatchesOracle(Dir16Tables.build(set, Dir16Tables.Width.NARROW), oracle,
+                        set, addresses, shape + " NARROW");
             }
         }
     }
@@ -54,7 +60,7 @@ class Dir16WidthTest {
         builder.add(0x0A01_0200, 28, 125);
         final RouteSet fits = builder.build();
         final RouteTable narrow = Dir16Tables.build(fits);
-        assertInstanceOf(Dir16NarrowTable.class, narrow);
+        assertInstanceOf(Dir16LineTable.class, narrow);
         assertEquals(126, narrow.lookup(0x0A01_0203 + 0x10));
         assertEquals(125, narrow.lookup(0x0A01_0203));
         builder.add(0x0B00_0000, 8, 127);
@@ -76,7 +82,7 @@ class Dir16WidthTest {
             builder.add(0x0A01_0001 | (slot << 8), 32, 1);
         }
         final RouteSet fits = builder.build();
-        assertInstanceOf(Dir16NarrowTable.class, Dir16Tables.build(fits));
+        assertInstanceOf(Dir16LineTable.class, Dir16Tables.build(fits));
         builder.add(0x0A01_8001, 32, 1);
         final RouteSet over = builder.build();
         final RouteTable table = Dir16Tables.build(over);
@@ -87,11 +93,13 @@ class Dir16WidthTest {
     }
 
     @Test
-    void shouldUseNarrowEntriesUnder16MiBForTheFullInternetTable() throws Exception {
+    void shouldUseLinesUnder16MiBForTheFullInternetTable() throws Exception {
         final RouteSet set = RouteFixtures.fullTable();
         Assumptions.assumeTrue(set != null, RouteFixtures::fullTableMissing);
         final RouteTable table = Dir16Tables.build(set);
-        assertInstanceOf(Dir16NarrowTable.class, table);
-        assertTrue(table.memoryBytes() < 16L << 20, table.toString());
+        assertInstanceOf(Dir16LineTable.class, table);
+        assertTrue(table.memoryBytes() < 8L << 20, table.toString());
+        final RouteTable narrow = Dir16Tables.build(set, Dir16Tables.Width.NARROW);
+        assertTrue(narrow.memoryBytes() < 16L << 20, narrow.toString());
     }
 }
