@@ -1,0 +1,112 @@
+package org.routerlab.route.dir16.internal;
+
+import org.routerlab.api.route.RouteSet;
+import org.routerlab.api.route.RouteTable;
+
+/**
+ * DIR-16-8-8 with one-byte entries stored as deduplicated 64-byte lines ({@link Dir16Tables}): the /16 top and a
+ * table of line numbers per /18 (together about 330 KiB, meant to stay in L2), then one byte of one shared line.
+ * <pre>
+ *  top[2^16]       char   block c of the /16 (a /16 without longer routes shares the block of its next hop)
+ *  quarters[4c+q]  char   line number of the /18 q of block c
+ *  lines[64 n ..]  byte   next hop + 1 (0 = none), or 0x80 | k: the /24 continues in deep group deepBase[c] + k
+ *  deep            byte   256-entry groups for the /24s with routes longer than /24, by last octet
+ * </pre>
+ * Identical lines are stored once: every line of one next hop (37% of the full table's lines), and repeated
+ * patterns, so the lines take 3.6 MiB instead of 6.3 and only 25% of random addresses need one outside the
+ * shared ones. Immutable after construction (final fields, never written), so any number of threads may read it;
+ * lookups allocate nothing.
+ */
+final class Dir16LineTable implements RouteTable {
+    private final RouteSet routes;
+    private final char[] top;
+    private final char[] quarters;
+    private final byte[] lines;
+    private final int[] deepBase;
+    private final byte[] deep;
+
+    Dir16LineTable(final RouteSet routes, final char[] top, final char[] quarters, final byte[] lines,
+                   final int[] deepBase, final byte[] deep) {
+        this.routes = routes;
+        this.top = top;
+        this.quarters = quarters;
+        this.lines = lines;
+        this.deepBase = deepBase;
+        this.deep = deep;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int lookup(final int address) {
+        final int b = lines[index(top, quarters, address)];
+        return b >= 0 ? b - 1 : deeper(b, address);
+    }
+
+    private static int index(final char[] t, final char[] q, final int a) {
+        return (q[(t[a >>> 16] << 2) | ((a >>> 14) & 3)] << 6) | ((a >>> 8) & 63);
+    }
+
+    /**
+     * {@inheritDoc} Stage by stage over the burst, each stage a loop of independent loads: first every entry index
+     * from the top and quarter tables (parked in {@code nextHops}), then every entry, in a loop with nothing else
+     * in it (no branch; whether any entry points deeper is OR-ed on the way), so that the out-of-order window holds
+     * as many of its cache misses as possible; then, only if some entry said so, the addresses under routes longer
+     * than /24.
+     */
+    @Override
+    public void lookupBulk(final int[] addresses, final int[] nextHops, final int count) {
+        final char[] t = top;
+        final char[] q = quarters;
+        final byte[] l = lines;
+        for (int i = 0; i < count; i++) {
+            nextHops[i] = index(t, q, addresses[i]);
+        }
+        int deeper = 0;
+        for (int i = 0; i < count; i++) {
+            final int b = l[nextHops[i]];
+            deeper |= b;
+            nextHops[i] = b - 1;
+        }
+        if (deeper < 0) {
+            for (int i = 0; i < count; i++) {
+                final int v = nextHops[i];
+                if (v < RouteTable.NO_ROUTE) {
+                    nextHops[i] = deeper(v + 1, addresses[i]);
+                }
+            }
+        }
+    }
+
+    /** Under a route longer than /24: entry {@code 0x80 | k} continues in deep group {@code deepBase[c] + k}. */
+    private int deeper(final int b, final int address) {
+        return deep[((deepBase[top[address >>> 16]] + (b & 0x7F)) << 8) | (address & 0xFF)] - 1;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public RouteSet routes() {
+        return routes;
+    }
+
+    /** {@inheritDoc} The five arrays with their headers. */
+    @Override
+    public long memoryBytes() {
+        return 80 + 2L * top.length + 2L * quarters.length + lines.length + 4L * deepBase.length + deep.length;
+    }
+
+    /** Number of distinct 64-byte lines. */
+    int lineCount() {
+        return lines.length >>> 6;
+    }
+
+    /** Number of blocks (shared per-next-hop blocks included). */
+    int blocks() {
+        return deepBase.length;
+    }
+
+    @Override
+    public String toString() {
+        return "Dir16LineTable[routes=" + routes.size() + ", blocks=" + blocks() + ", lines=" + lineCount()
+                + ", deep groups=" + (deep.length >>> 8) + ", bytes=" + memoryBytes() + "]";
+    }
+}
