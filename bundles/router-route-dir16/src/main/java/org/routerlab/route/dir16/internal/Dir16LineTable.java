@@ -4,32 +4,33 @@ import org.routerlab.api.route.RouteSet;
 import org.routerlab.api.route.RouteTable;
 
 /**
- * DIR-16-8-8 with one-byte entries stored as deduplicated 64-byte lines ({@link Dir16Tables}): the /16 top and a
- * table of line numbers per /18 (together about 330 KiB, meant to stay in L2), then one byte of one shared line.
+ * DIR-16-8-8 with one-byte entries stored as deduplicated 64-byte lines ({@link Dir16Tables}): a direct array of
+ * line numbers per /18 (512 KiB), then one byte of one line.
  * <pre>
- *  top[2^16]       char   block c of the /16 (a /16 without longer routes shares the block of its next hop)
- *  quarters[4c+q]  char   line number of the /18 q of block c
+ *  line[2^18]      char   line number n of the /18 (the four /18s of a /16 group; all /18s of a /16 without longer
+ *                         routes share the line of its next hop)
  *  lines[64 n ..]  byte   next hop + 1 (0 = none), or 0x80 | k: the /24 continues in deep group deepBase[c] + k
+ *  top[2^16]       char   block c of the /16, only for the deep groups
  *  deep            byte   256-entry groups for the /24s with routes longer than /24, by last octet
  * </pre>
  * Identical lines are stored once: every line of one next hop (37% of the full table's lines), and repeated
- * patterns, so the lines take 3.6 MiB instead of 6.3 and only 25% of random addresses need one outside the
- * shared ones. Immutable after construction (final fields, never written), so any number of threads may read it;
- * lookups allocate nothing.
+ * patterns, so the lines take 3.6 MiB instead of 6.3 and only 25% of random addresses need a line other than the
+ * few shared ones. A lookup is two dependent loads. Immutable after construction (final fields, never written),
+ * so any number of threads may read it; lookups allocate nothing.
  */
 final class Dir16LineTable implements RouteTable {
     private final RouteSet routes;
-    private final char[] top;
-    private final char[] quarters;
+    private final char[] line;
     private final byte[] lines;
+    private final char[] top;
     private final int[] deepBase;
     private final byte[] deep;
 
-    Dir16LineTable(final RouteSet routes, final char[] top, final char[] quarters, final byte[] lines,
+    Dir16LineTable(final RouteSet routes, final char[] line, final byte[] lines, final char[] top,
                    final int[] deepBase, final byte[] deep) {
         this.routes = routes;
+        this.line = line;
         this.top = top;
-        this.quarters = quarters;
         this.lines = lines;
         this.deepBase = deepBase;
         this.deep = deep;
@@ -38,28 +39,27 @@ final class Dir16LineTable implements RouteTable {
     /** {@inheritDoc} */
     @Override
     public int lookup(final int address) {
-        final int b = lines[index(top, quarters, address)];
+        final int b = lines[index(line, address)];
         return b >= 0 ? b - 1 : deeper(b, address);
     }
 
-    private static int index(final char[] t, final char[] q, final int a) {
-        return (q[(t[a >>> 16] << 2) | ((a >>> 14) & 3)] << 6) | ((a >>> 8) & 63);
+    private static int index(final char[] line, final int a) {
+        return (line[a >>> 14] << 6) | ((a >>> 8) & 63);
     }
 
     /**
      * {@inheritDoc} Stage by stage over the burst, each stage a loop of independent loads: first every entry index
-     * from the top and quarter tables (parked in {@code nextHops}), then every entry, in a loop with nothing else
+     * from the line numbers (parked in {@code nextHops}), then every entry, in a loop with nothing else
      * in it (no branch; whether any entry points deeper is OR-ed on the way), so that the out-of-order window holds
      * as many of its cache misses as possible; then, only if some entry said so, the addresses under routes longer
      * than /24.
      */
     @Override
     public void lookupBulk(final int[] addresses, final int[] nextHops, final int count) {
-        final char[] t = top;
-        final char[] q = quarters;
+        final char[] n = line;
         final byte[] l = lines;
         for (int i = 0; i < count; i++) {
-            nextHops[i] = index(t, q, addresses[i]);
+            nextHops[i] = index(n, addresses[i]);
         }
         int deeper = 0;
         for (int i = 0; i < count; i++) {
@@ -91,7 +91,7 @@ final class Dir16LineTable implements RouteTable {
     /** {@inheritDoc} The five arrays with their headers. */
     @Override
     public long memoryBytes() {
-        return 80 + 2L * top.length + 2L * quarters.length + lines.length + 4L * deepBase.length + deep.length;
+        return 80 + 2L * line.length + lines.length + 2L * top.length + 4L * deepBase.length + deep.length;
     }
 
     /** Number of distinct 64-byte lines. */

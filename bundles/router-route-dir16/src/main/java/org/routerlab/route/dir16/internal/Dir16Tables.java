@@ -81,7 +81,7 @@ final class Dir16Tables {
     static final int LINES_MAX = 1 << 16;
 
     /**
-     * A narrow table's groups as blocks of four deduplicated 64-byte lines ({@link Dir16LineTable}); null when there
+     * A narrow table's groups as deduplicated 64-byte lines, four per block ({@link Dir16LineTable}); null when there
      * are more than {@link #LINES_MAX} distinct lines. Groups come as laid out by {@link #lay}: the shared ones, then
      * each /16 group followed by its /24 groups, which go to the deep array.
      */
@@ -137,7 +137,11 @@ final class Dir16Tables {
         for (int i = 0; i < TOP; i++) {
             top[i] = (char) blockOf[groupTop[i]];
         }
-        return new Dir16LineTable(routes, top, quarters, Arrays.copyOf(lines, 64 * lineOf.size()), deepBase, deep);
+        final char[] line = new char[4 * TOP];
+        for (int i = 0; i < line.length; i++) {
+            line[i] = quarters[4 * top[i >>> 2] + (i & 3)];
+        }
+        return new Dir16LineTable(routes, line, Arrays.copyOf(lines, 64 * lineOf.size()), top, deepBase, deep);
     }
 
     /** The routes applied to plain int arrays: the /16 hops, the /16 groups' slots and the /24 groups' entries. */
