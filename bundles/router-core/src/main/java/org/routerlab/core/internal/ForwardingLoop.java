@@ -891,6 +891,7 @@ final class ForwardingLoop {
             if (!rxRuns[p].append(old, oldHeld)) {
                 throw new IllegalStateException("rx ownership runs overflow on port " + ports[p].info().name());
             }
+            runsSeen[p] = -1; // the idle clock starts at the next look
         }
         activeSlot = slot;
         retiredBy[old] = cause;
