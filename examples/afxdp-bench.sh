@@ -31,6 +31,7 @@
 # - NICE=-10 runs the generator, the Java router and (threaded) r1's NAPI kthread with that nice value, on a machine
 #   shared with other work (softirq work runs at the priority of the task it interrupts, or in ksoftirqd).
 #
+# - ROUTER_ARGS="--set nic.rx.ring=16384 …": more options for the Java router.
 # - INTERLEAVE=1: round robin (each round starts every config afresh, one warm-up run, one measured run), so that a
 #   change in the machine's load touches every config alike; by default each config runs all its runs in a row.
 #
@@ -163,7 +164,7 @@ setup() {
             [[ "$config" == af-xdp-drv/* ]] && mode=drv
             ip netns exec "$R" nice -n "$NICE" taskset -c 1 env ROUTER_NO_BUILD=1 "$ROOT/router" run --duration 3600 \
                 --set nic=af-xdp --set dma="$dma" --set nic.xdp.mode="$mode" \
-                --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= \
+                --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= ${ROUTER_ARGS:-} \
                 >"$WORK/router.out" 2>"$WORK/router.err" &
             ROUTER=$!
             PIDS+=("$ROUTER")
