@@ -22,8 +22,8 @@ import java.util.Map;
  * them round robin as fast as the tx ring and the completion ring allow (or at {@code --rate}), and prints one
  * line per second and a total. A frame is reused once its completion comes back, so backpressure never stalls it.
  * In copy mode it costs a {@code sendto} per 256 frames and an skb per frame, on the generator's CPU: about
- * 0.6 Mpps here, less than a router on the other CPU can forward. {@code xdpgen} has the kernel repeat one frame
- * itself (several Mpps from one core), so it can saturate the path.
+ * 0.6 Mpps alone here, 0.3–0.45 once it shares its CPU with the receive softirq, which is not enough to saturate a
+ * router. {@code xdpgen} has the kernel repeat one frame itself (2.5–3.5 Mpps from one core), so it can.
  */
 public final class TrafficTool {
     private static final int FRAMES = 4096;
