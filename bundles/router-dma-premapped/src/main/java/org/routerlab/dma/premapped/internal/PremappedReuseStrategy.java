@@ -287,24 +287,10 @@ final class PremappedReuseStrategy implements DmaStrategy {
         if (rings == null) {
             return;
         }
-        final DmaPlatform p = platform;
         for (final NicPort port : ports) {
             RxReclaim.drain(port, scratch, pushReclaimed);
         }
-        for (int port = 0; port < rings.length; port++) {
-            if (rings[port] == null) {
-                continue;
-            }
-            final int device = ports[port].info().device();
-            for (int r = 0; r < ringCount; r++) {
-                while (ringTop[port][r] > 0) {
-                    final int b = rings[port][r][--ringTop[port][r]];
-                    p.unmap(device, handle[b], bufferSize, DmaDirection.BIDIRECTIONAL);
-                    p.free(b);
-                    allocated--;
-                }
-            }
-        }
+        retire(Long.MAX_VALUE); // every ring, at once
     }
 
     @Override

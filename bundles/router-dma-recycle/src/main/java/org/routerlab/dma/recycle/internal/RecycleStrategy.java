@@ -205,7 +205,7 @@ final class RecycleStrategy implements DmaStrategy {
                 p.unmap(device, handle[b], bufferSize, DmaDirection.BIDIRECTIONAL);
                 p.free(b);
                 allocated--;
-                if ((++done & 15) == 0 && System.nanoTime() >= deadlineNanos) {
+                if ((++done & 3) == 0 && System.nanoTime() >= deadlineNanos) {
                     return false;
                 }
             }
@@ -218,20 +218,11 @@ final class RecycleStrategy implements DmaStrategy {
         if (pool == null) {
             return;
         }
-        final DmaPlatform p = platform;
         for (final NicPort port : ports) {
             drainDevice = port.info().device();
             allocated -= RxReclaim.drain(port, scratch, unmapReclaimed);
         }
-        for (int port = 0; port < ports.length; port++) {
-            final int device = ports[port].info().device();
-            while (poolTop[port] > 0) {
-                final int b = pool[port][--poolTop[port]];
-                p.unmap(device, handle[b], bufferSize, DmaDirection.BIDIRECTIONAL);
-                p.free(b);
-                allocated--;
-            }
-        }
+        retire(Long.MAX_VALUE); // the whole pool, at once
     }
 
     private void unmapReclaimed(final int buffer, final long dma) {
