@@ -98,8 +98,6 @@ final class ForwardingLoop {
     private long slotWaitSince;
     /** The swap whose handover made each slot's strategy retire: its record completes when that one detaches. */
     private final SwapRequest[] retiredBy = new SwapRequest[MAX_OWNERS];
-    /** Whether each retiring strategy's {@link DmaStrategy#retire} steps are done. */
-    private final boolean[] retireDone = new boolean[MAX_OWNERS];
     /** Per port: the retiring runs' total when last seen, and when it last changed (for the idle reclaim). */
     private final long[] runsSeen;
     private final long[] runsMovedAt;
@@ -895,7 +893,6 @@ final class ForwardingLoop {
         }
         activeSlot = slot;
         retiredBy[old] = cause;
-        retireDone[old] = false;
         if (cause != null) {
             cause.awaitRetirement();
         }
@@ -925,14 +922,13 @@ final class ForwardingLoop {
                 quarantined[s] = false;
             } else {
                 blame = s;
-                if (!retireDone[s] && !done.retire(begin + STEP_BUDGET_NANOS)) {
+                if (!done.retire(begin + STEP_BUDGET_NANOS)) {
                     blame = BLAME_ENGINE;
                     if (cause != null) {
                         cause.step(System.nanoTime() - begin, cpuNow() - cpu);
                     }
                     return; // more next cycle
                 }
-                retireDone[s] = true;
                 done.detach();
                 blame = BLAME_ENGINE;
                 retiredOutstanding += done.buffersOutstanding();
@@ -1060,12 +1056,7 @@ final class ForwardingLoop {
             if (preparedOnSuccessor) {
                 // Its buffers are on the successor, which is dropped: a fresh instance forwards on the old platform.
                 detachQuietly(next);
-                next = hooks.fallbackStrategy("");
-                if (next == null) {
-                    abandonQuietly(request);
-                    throw new IllegalStateException("platform change failed (" + failure + ") and no DMA strategy "
-                            + "could take over on the old platform", e);
-                }
+                next = request.freshStrategy();
             }
             abandonQuietly(request);
         }

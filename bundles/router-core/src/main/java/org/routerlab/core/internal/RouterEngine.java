@@ -764,7 +764,10 @@ public final class RouterEngine implements EngineControl {
                 change.abandon();
                 throw e;
             }
-            return await(SwapRequest.platform(ConfigKeys.PROFILE, from, profile, trigger, strategy, change, trace)
+            final PluginRegistry.Entry<DmaStrategyFactory> current = dma;
+            final Map<String, String> unchanged = config;
+            return await(SwapRequest.platform(ConfigKeys.PROFILE, from, profile, trigger, strategy,
+                    () -> current.service().create(unchanged), change, trace)
                     .onActive(() -> config = Map.copyOf(next)));
         }
 

@@ -30,6 +30,7 @@ final class SwapRequest {
     private final TraceSink trace;
     private final SwapRecord record;
     private org.routerlab.api.nic.NicSession.PlatformChange change;
+    private java.util.function.Supplier<DmaStrategy> fresh;
     private final CompletableFuture<SwapRecord> result = new CompletableFuture<>();
     private Runnable onActive = () -> { };
     private long pauseNanos;
@@ -58,12 +59,22 @@ final class SwapRequest {
         return new SwapRequest(Kind.DMA, "dma", from, to, trigger, next, trace, null);
     }
 
+    /**
+     * @param fresh makes another instance of the strategy, should the change fail after {@code next} was prepared on
+     *        the platform it would have switched to
+     */
     static SwapRequest platform(final String key, final String from, final String to, final String trigger,
-            final DmaStrategy next, final org.routerlab.api.nic.NicSession.PlatformChange change,
-            final TraceSink trace) {
+            final DmaStrategy next, final java.util.function.Supplier<DmaStrategy> fresh,
+            final org.routerlab.api.nic.NicSession.PlatformChange change, final TraceSink trace) {
         final SwapRequest r = new SwapRequest(Kind.PLATFORM, key, from, to, trigger, next, trace, null);
         r.change = change;
+        r.fresh = fresh;
         return r;
+    }
+
+    /** Another instance of a {@link Kind#PLATFORM} request's strategy, for the platform in use. */
+    DmaStrategy freshStrategy() {
+        return fresh.get();
     }
 
     /** The prepared platform change of a {@link Kind#PLATFORM} request. */

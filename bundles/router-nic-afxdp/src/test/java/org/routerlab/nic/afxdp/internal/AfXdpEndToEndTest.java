@@ -68,6 +68,18 @@ class AfXdpEndToEndTest {
         assertEquals(EngineState.RUNNING, engine.status().state(), () -> String.valueOf(engine.status().error()));
     }
 
+    /** Waits (at most 5 s) until the router has taken in everything sent: its r1 receive count stops moving. */
+    private static void awaitQuiet(final EngineHarness engine) throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long last = -1;
+        long now = engine.status().ports().get("r1").get("rx_packets");
+        while (now != last && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            last = now;
+            now = engine.status().ports().get("r1").get("rx_packets");
+        }
+    }
+
     private static RouterStatus stop(final EngineHarness engine) throws Exception {
         engine.stop();
         final RouterStatus s = engine.status();
@@ -217,7 +229,7 @@ class AfXdpEndToEndTest {
                 topology.inside(topology.a, () -> TrafficTool.generate("a0", Topology.R1_MAC,
                         TrafficTool.parseIp(Topology.A_ADDRESS), TrafficTool.parseIp(Topology.B_ADDRESS), 60, 16, 0,
                         20_000, 10_000, false));
-                Thread.sleep(200);
+                awaitQuiet(engine);
             } finally {
                 s = stop(engine);
             }
