@@ -46,7 +46,9 @@ import org.routerlab.api.route.RouteTable;
 @Fork(1)
 public class LookupBenchmark {
     static final int CHUNK = 1024;
-    private static final int POOL = 1 << 20;
+    static final int POOL = 1 << 20;
+    /** The address pools' seed, shared by every lookup benchmark so they all look up the same addresses. */
+    static final long SEED = 0x5EED_BE7CL;
     private static final int HOT = 64;
 
     @Param({"binary-trie", "dir-24-8", "poptrie", "dir-16-8-8"})
@@ -72,7 +74,7 @@ public class LookupBenchmark {
         }
         final RouteSet set = FullTable.load();
         table = Algorithms.byName(algorithm).build(set);
-        final int[] pool = addresses(pattern, set, new SplittableRandom(0x5EED_BE7CL), POOL);
+        final int[] pool = addresses(pattern, set, new SplittableRandom(SEED), POOL);
         bursts = new int[POOL / burst][];
         for (int b = 0; b < bursts.length; b++) {
             bursts[b] = Arrays.copyOfRange(pool, b * burst, (b + 1) * burst);

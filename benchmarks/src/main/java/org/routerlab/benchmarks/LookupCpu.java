@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,6 +25,9 @@ import java.util.Map;
  * java -cp target/benchmarks.jar org.routerlab.benchmarks.LookupCpu [-a poptrie,dir-24-8] [-p random] [-m bulk,single]
  *      [-r ROUNDS] [-s SECONDS_PER_SLICE] [-b BURST] [-j JVM_OPTION]...
  * </pre>
+ * The algorithm {@code c-dir-24-8} is {@link CBaseline}: a straightforward DIR-24-8 in C, compiled here with the
+ * system's {@code cc}, checked against the Java DIR-24-8's answers and measured in the same rounds, so that the Java
+ * algorithms are compared with C on the same minute of this shared machine.
  * An algorithm written {@code NAME@OPTION@OPTION} runs with those extra JVM options (e.g.
  * {@code -a poptrie,poptrie@-XX:+UseTransparentHugePages}). Defaults: poptrie and dir-24-8, pattern random, both modes, 10 rounds of 1 s slices after 2 warm-up rounds, burst
  * 64. The same pool of 2^20 addresses per pattern as {@link LookupBenchmark} (same seed).
@@ -80,7 +84,21 @@ public final class LookupCpu {
         final String java = ProcessHandle.current().info().command().orElse("java");
         final String classpath = System.getProperty("java.class.path");
         final List<Child> children = new ArrayList<>();
+        Path native_ = null;
         for (final String algorithm : algorithms) {
+            if (algorithm.equals(CBaseline.NAME)) {
+                if (native_ == null) {
+                    native_ = CBaseline.prepare(patterns);
+                }
+                final Process process = new ProcessBuilder(native_.resolve("dir24_8").toString(), native_.toString(),
+                        Integer.toString(burst)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                final Child child = new Child(algorithm, process,
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+                        new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8));
+                CBaseline.verify(child.in(), child.out(), patterns);
+                children.add(child);
+                continue;
+            }
             // NAME@OPTION@OPTION: the same algorithm with extra JVM options (e.g. poptrie@-XX:+UseTransparentHugePages).
             final String[] parts = algorithm.split("@");
             final List<String> command = new ArrayList<>(List.of(java));

@@ -52,7 +52,7 @@ public final class LookupPaired {
             tables[k] = Algorithms.byName(algorithms.get(k)).build(set);
         }
         final int pool = 1 << 20;
-        final int[] addresses = LookupBenchmark.addresses(pattern, set, new SplittableRandom(0x5EED_BE7CL), pool);
+        final int[] addresses = LookupBenchmark.addresses(pattern, set, new SplittableRandom(LookupBenchmark.SEED), pool);
         final int[][] bursts = new int[pool / burst][];
         for (int b = 0; b < bursts.length; b++) {
             bursts[b] = Arrays.copyOfRange(addresses, b * burst, (b + 1) * burst);
