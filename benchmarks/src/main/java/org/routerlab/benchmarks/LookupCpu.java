@@ -20,7 +20,8 @@ import java.util.Map;
  * forks), all started up front, and a driver that runs one slice at a time, round-robin over every algorithm,
  * pattern and mode, so that each round compares them under the same machine load. On a shared machine the CPU-time
  * rate is what one core does while this thread has it (descheduling does not count); what other tenants do to the
- * shared L3 still shows, which is why the slices are interleaved and the report gives the median and range.
+ * shared L3 still shows, which is why the slices are interleaved and the report gives the median and range, and the
+ * median and quartiles of each round's ratio to the first algorithm (its slice ran seconds before or after).
  * <pre>
  * java -cp target/benchmarks.jar org.routerlab.benchmarks.LookupCpu [-a poptrie,dir-24-8] [-p random] [-m bulk,single]
  *      [-r ROUNDS] [-s SECONDS_PER_SLICE] [-b BURST] [-j JVM_OPTION]...
@@ -142,14 +143,33 @@ public final class LookupCpu {
                 child.process().waitFor();
             }
         }
-        System.out.printf(Locale.ROOT, "%-30s %28s %28s%n", "algorithm pattern mode", "M lookups/CPU-s med [min-max]",
-                "M lookups/wall-s med [min-max]");
+        final String first = algorithms.get(0);
+        System.out.printf(Locale.ROOT, "%-30s %28s %28s %30s%n", "algorithm pattern mode", "M lookups/CPU-s med [min-max]",
+                "M lookups/wall-s med [min-max]", "CPU-s ratio to " + first + " med [quartiles]");
         for (final Map.Entry<String, List<double[]>> e : results.entrySet()) {
-            System.out.printf(Locale.ROOT, "%-30s %28s %28s%n", e.getKey(), summary(e.getValue(), 0),
-                    summary(e.getValue(), 1));
+            final String key = e.getKey();
+            final List<double[]> base = results.get(first + key.substring(key.indexOf(' ')));
+            System.out.printf(Locale.ROOT, "%-30s %28s %28s %30s%n", key, summary(e.getValue(), 0),
+                    summary(e.getValue(), 1), ratios(e.getValue(), base));
         }
         System.out.printf(Locale.ROOT, "(%d rounds of %.1f s slices, burst %d, load %s)%n", rounds, seconds, burst,
                 String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    }
+
+    /**
+     * The per-round ratio of CPU-time rates to the first algorithm's in the same round (slices seconds apart see
+     * nearly the same machine, so the ratio is much steadier than the rates): median and quartiles.
+     */
+    private static String ratios(final List<double[]> values, final List<double[]> base) {
+        if (base == null || base.size() != values.size()) {
+            return "-";
+        }
+        final double[] r = new double[values.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = values.get(i)[0] / base.get(i)[0];
+        }
+        Arrays.sort(r);
+        return String.format(Locale.ROOT, "%5.2f [%4.2f-%4.2f]", r[r.length / 2], r[r.length / 4], r[3 * r.length / 4]);
     }
 
     private static String summary(final List<double[]> values, final int column) {
