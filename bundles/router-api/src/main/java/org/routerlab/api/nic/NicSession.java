@@ -75,6 +75,33 @@ public interface NicSession extends AutoCloseable {
         default org.routerlab.api.platform.DmaPlatform platform() {
             return null;
         }
+
+        /**
+         * Whether {@link #commit()} accepts a current platform on which DMA strategies still hold buffers and
+         * mappings, as long as no port holds any of them in a ring (every rx descriptor taken back, nothing in
+         * flight). The backend then keeps that old platform usable — from the forwarding thread, through the
+         * {@code DmaPlatform} object the strategies were attached with — until {@link #oldPlatformRetired()}: the
+         * engine lets those strategies free and unmap their pools in bounded steps after the commit
+         * ({@code DmaStrategy.retire}, then {@code detach}), so that the commit's pause excludes that work.
+         * {@code false} (the default): the engine detaches every strategy first, and commits with nothing
+         * allocated or mapped.
+         *
+         * @since 1.4
+         */
+        default boolean retiresOldPlatformLater() {
+            return false;
+        }
+
+        /**
+         * After a {@link #commit()} of a change that {@link #retiresOldPlatformLater()}: every strategy attached to
+         * the old platform has detached (forwarding thread, once per such commit, also when the run ends first).
+         * The backend accounts for anything left on it (buffers still allocated, mappings still live: a leak that
+         * must stay visible) and may release it. The default does nothing.
+         *
+         * @since 1.4
+         */
+        default void oldPlatformRetired() {
+        }
     }
 
     /**

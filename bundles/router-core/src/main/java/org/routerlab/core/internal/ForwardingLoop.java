@@ -94,10 +94,27 @@ final class ForwardingLoop {
     private DmaContext preparingContext;
     /** A platform change whose next strategy is being prepared against the successor platform, in steps. */
     private SwapRequest preparingPlatform;
+    /**
+     * A platform change whose rx rings are being brought down to {@link #quiesceFloor} descriptors per port before the
+     * commit (which must find them empty), and whether its next strategy was prepared on the successor.
+     */
+    private SwapRequest quiescing;
+    private boolean quiescingPrepared;
+    /**
+     * While a platform change quiesces: the descriptors left posted on each port (the active strategy refills up to
+     * this, the engine takes back the rest), at least what one poll can fill (a burst), so the device never lacks one.
+     */
+    private final int quiesceFloor;
     /** When the pending swap started waiting for a free owner slot (0: not waiting). */
     private long slotWaitSince;
     /** The swap whose handover made each slot's strategy retire: its record completes when that one detaches. */
     private final SwapRequest[] retiredBy = new SwapRequest[MAX_OWNERS];
+    /**
+     * Per slot: the committed platform change whose old platform that slot's strategy is attached to (retiring on it
+     * after a profile swap that {@linkplain NicSession.PlatformChange#retiresOldPlatformLater() releases the old
+     * platform later}), or null; the change hears {@code oldPlatformRetired} once no slot uses it any more.
+     */
+    private final NicSession.PlatformChange[] onOldPlatform = new NicSession.PlatformChange[MAX_OWNERS];
     /** Per port: the retiring runs' total when last seen, and when it last changed (for the idle reclaim). */
     private final long[] runsSeen;
     private final long[] runsMovedAt;
@@ -195,6 +212,7 @@ final class ForwardingLoop {
         for (int i = 0; i < portCount; i++) {
             tx[i] = new PacketBatch(burst);
         }
+        this.quiesceFloor = burst;
         this.addresses = new int[burst];
         this.lookedUp = new int[burst];
         this.slotOf = new int[burst];
@@ -280,6 +298,8 @@ final class ForwardingLoop {
                     prepareStep();
                 } else if (preparingPlatform != null) {
                     preparePlatformStep();
+                } else if (quiescing != null) {
+                    quiesceStep();
                 } else {
                     final SwapRequest swap = pendingSwap;
                     if (swap != null) {
@@ -326,6 +346,15 @@ final class ForwardingLoop {
                     preparingPlatform.refuse(this, "the run ended while " + preparingPlatform.strategy().name()
                             + " was being prepared");
                     preparingPlatform = null;
+                }
+                if (quiescing != null) {
+                    uncapRx();
+                    if (quiescingPrepared) {
+                        detachQuietly(quiescing.strategy());
+                    }
+                    abandonQuietly(quiescing);
+                    quiescing.refuse(this, "the run ended while the rx rings were being quiesced for the change");
+                    quiescing = null;
                 }
                 if (preparing != null) {
                     preparing.refuse(this, "the run ended while " + preparing.strategy().name() + " was being prepared");
@@ -660,14 +689,22 @@ final class ForwardingLoop {
      * from the newest end: the newest descriptors are the active strategy's, older ones are the retiring runs'.
      */
     private void reclaimUnfilled(final int p) {
+        reclaimUnfilled(p, Integer.MAX_VALUE);
+    }
+
+    /** {@link #reclaimUnfilled(int)}, at most {@code max} descriptors; returns how many came back. */
+    private int reclaimUnfilled(final int p, final int max) {
         final NicPort port = ports[p];
         final OwnerRuns runs = rxRuns[p];
         long activeHeld = port.rxHeld() - runs.total();
         final PacketBatch batch = this.reclaimed;
+        int total = 0;
         int n;
         do {
             batch.clear();
-            n = port.reclaimRx(batch, batch.capacity());
+            final int want = Math.min(batch.capacity(), max - total);
+            n = port.reclaimRx(batch, want);
+            total += n;
             int groupStart = 0;
             int groupOwner = activeSlot;
             for (int i = 0; i < n; i++) {
@@ -688,8 +725,9 @@ final class ForwardingLoop {
                 groupOwner = owner;
             }
             giveBack(groupOwner, p, batch, groupStart, n);
-        } while (n == batch.capacity());
+        } while (n == batch.capacity() && total < max);
         batch.clear();
+        return total;
     }
 
     /** Returns slots {@code [from, to)} of {@code batch} (reclaimed rx descriptors of port {@code p}) to their owner. */
@@ -767,7 +805,8 @@ final class ForwardingLoop {
         } else if (kind == SwapRequest.Kind.PLATFORM) {
             final org.routerlab.api.platform.DmaPlatform successor = request.change().platform();
             if (successor == null) {
-                performPlatformChange(request, start, cpu, false);
+                startQuiescing(request, false);
+                request.step(System.nanoTime() - start, cpuNow() - cpu);
             } else {
                 // Premap the next strategy on the successor between bursts; the commit's pause then excludes it.
                 preparingPlatform = request;
@@ -808,12 +847,63 @@ final class ForwardingLoop {
             request.fail(this, e);
             return;
         }
-        request.step(System.nanoTime() - begin, cpuNow() - cpu);
         if (ready) {
             preparingPlatform = null;
             preparingContext = null;
-            performPlatformChange(request, System.nanoTime(), cpuNow(), true);
+            startQuiescing(request, true);
         }
+        request.step(System.nanoTime() - begin, cpuNow() - cpu);
+    }
+
+    /**
+     * The next strategy of a platform change is ready: from now on the active strategy refills each rx ring only up
+     * to {@link #quiesceFloor} descriptors, and {@link #quiesceStep} takes back the rest; the commit then has only a
+     * floor's worth left to take back in its own step.
+     */
+    private void startQuiescing(final SwapRequest request, final boolean prepared) {
+        quiescing = request;
+        quiescingPrepared = prepared;
+        for (final StrategyPort p : strategyPorts) {
+            p.capRx(quiesceFloor);
+        }
+    }
+
+    private void uncapRx() {
+        for (final StrategyPort p : strategyPorts) {
+            p.capRx(Integer.MAX_VALUE);
+        }
+    }
+
+    /**
+     * One bounded step of a platform change's quiescing: takes back unfilled rx descriptors above the floor, newest
+     * first, until the step's budget is spent; once no port holds more than the floor (at this burst boundary: the
+     * cycle in between received from every port), performs the change in this step.
+     */
+    private void quiesceStep() {
+        final SwapRequest request = quiescing;
+        final long begin = System.nanoTime();
+        final long cpu = cpuNow();
+        final int floor = quiesceFloor;
+        boolean low = true;
+        for (int p = 0; p < portCount; p++) {
+            low &= ports[p].rxHeld() <= floor;
+        }
+        if (low) {
+            quiescing = null;
+            uncapRx();
+            performPlatformChange(request, begin, cpu, quiescingPrepared);
+            return;
+        }
+        final long deadline = begin + STEP_BUDGET_NANOS;
+        for (int p = 0; p < portCount && System.nanoTime() < deadline; p++) {
+            int above;
+            while ((above = ports[p].rxHeld() - floor) > 0) {
+                if (reclaimUnfilled(p, Math.min(above, 32)) == 0 || System.nanoTime() >= deadline) {
+                    break; // filled but not received yet (the next poll takes them), or the budget is spent
+                }
+            }
+        }
+        request.step(System.nanoTime() - begin, cpuNow() - cpu);
     }
 
     private static void detachQuietly(final DmaStrategy strategy) {
@@ -936,6 +1026,7 @@ final class ForwardingLoop {
             owners[s] = null;
             retiredBy[s] = null;
             retiring--;
+            leftOldPlatform(s);
             if (cause != null) {
                 cause.step(System.nanoTime() - begin, cpuNow() - cpu);
                 cause.retired(this);
@@ -981,6 +1072,24 @@ final class ForwardingLoop {
         } catch (RuntimeException | LinkageError | AssertionError e) {
             return 0;
         }
+    }
+
+    /**
+     * The strategy in {@code slot} has detached: if it was the last one on an old platform of a profile swap, that
+     * platform may go.
+     */
+    private void leftOldPlatform(final int slot) {
+        final NicSession.PlatformChange change = onOldPlatform[slot];
+        if (change == null) {
+            return;
+        }
+        onOldPlatform[slot] = null;
+        for (int s = 0; s < MAX_OWNERS; s++) {
+            if (onOldPlatform[s] == change) {
+                return;
+            }
+        }
+        change.oldPlatformRetired();
     }
 
     private boolean heldAnywhere(final int slot) {
@@ -1031,6 +1140,11 @@ final class ForwardingLoop {
                 return;
             }
         }
+        final int fresh = freeSlot();
+        if (fresh >= 0 && request.change().retiresOldPlatformLater()) {
+            commitRetiringLater(request, fresh, begin, cpu, missedBefore, preparedOnSuccessor);
+            return;
+        }
         for (int s = 0; s < MAX_OWNERS; s++) {
             if (owners[s] != null) {
                 final DmaStrategy done = owners[s];
@@ -1039,6 +1153,7 @@ final class ForwardingLoop {
                 done.detach();
                 blame = BLAME_ENGINE;
                 retiredOutstanding += done.buffersOutstanding();
+                leftOldPlatform(s);
                 final SwapRequest cause = retiredBy[s];
                 retiredBy[s] = null;
                 if (cause != null) {
@@ -1077,6 +1192,52 @@ final class ForwardingLoop {
             settlingCyclesBefore = counters.get(RouterCounter.CYCLES);
             settlingSwap = request;
         }
+    }
+
+    /**
+     * The staged commit of a platform change (the rings are empty): the strategies of the old platform keep their
+     * slots and pools, the change is committed, and the next strategy, in slot {@code fresh}, becomes the active one
+     * on the new platform. The old ones then retire in bounded steps ({@link #retireIdle}: no ring holds their
+     * buffers), unmapping from the old platform, which the backend releases once the last has detached ({@link
+     * #leftOldPlatform}). Should the commit fail, nothing changed: the old active strategy goes on forwarding.
+     */
+    private void commitRetiringLater(final SwapRequest request, final int fresh, final long begin, final long cpu,
+            final long missedBefore, final boolean preparedOnSuccessor) {
+        final NicSession.PlatformChange change = request.change();
+        final DmaStrategy next = request.strategy();
+        try {
+            change.commit();
+        } catch (RuntimeException e) {
+            if (preparedOnSuccessor) {
+                detachQuietly(next); // its buffers are on the successor, which is dropped
+            }
+            abandonQuietly(request);
+            request.step(System.nanoTime() - begin, cpuNow() - cpu);
+            request.refuse(this, e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        for (int s = 0; s < MAX_OWNERS; s++) {
+            if (owners[s] != null && onOldPlatform[s] == null) {
+                onOldPlatform[s] = change;
+            }
+        }
+        memory = session.platform().memory();
+        lastDmaFaults = dmaFaults();
+        final int old = activeSlot;
+        owners[fresh] = next;
+        quarantined[fresh] = false;
+        activeSlot = fresh;
+        retiredBy[old] = request;
+        request.awaitRetirement();
+        retiring++;
+        blame = fresh;
+        next.attach(new DmaContext(session.platform(), List.of(strategyPorts)));
+        blame = BLAME_ENGINE;
+        request.step(System.nanoTime() - begin, cpuNow() - cpu);
+        request.activated(this);
+        settlingMissedBefore = missedBefore;
+        settlingCyclesBefore = counters.get(RouterCounter.CYCLES);
+        settlingSwap = request;
     }
 
     private static void abandonQuietly(final SwapRequest request) {
@@ -1203,6 +1364,13 @@ final class ForwardingLoop {
             }
             if (s != activeSlot) {
                 retiredOutstanding += safeOutstanding(done);
+            }
+        }
+        for (int s = 0; s < MAX_OWNERS; s++) {
+            try {
+                leftOldPlatform(s);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
             }
         }
         if (first != null) {

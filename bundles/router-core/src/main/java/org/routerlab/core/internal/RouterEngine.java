@@ -299,6 +299,12 @@ public final class RouterEngine implements EngineControl {
         return run == null || run.finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** The current run's forwarding loop, or null (tests that drive the loop's swap protocol directly). */
+    ForwardingLoop loop() {
+        final Run run = current;
+        return run == null ? null : run.loop;
+    }
+
     @Override
     public RouterStatus status() {
         final Run run = current;

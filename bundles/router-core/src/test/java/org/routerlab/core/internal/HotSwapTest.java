@@ -181,6 +181,36 @@ class HotSwapTest {
     }
 
     @Test
+    void shouldWaitForAFreeOwnerSlotWhileEveryOneIsTakenByARetiringStrategy() throws Exception {
+        final StuckFactory stuck = new StuckFactory();
+        engine.addStrategy(stuck, null);
+        startUnbounded(Map.of("dma", "stuck-retire"));
+        final ForwardingLoop loop = engine.loop();
+        // Straight to the loop (the engine's swaps wait for each record, i.e. for each retirement): each swap
+        // replaces a strategy whose retire never completes, so it keeps its owner slot.
+        for (int i = 0; i < ForwardingLoop.MAX_OWNERS - 1; i++) {
+            final java.util.concurrent.CountDownLatch active = new java.util.concurrent.CountDownLatch(1);
+            loop.request(SwapRequest.dma("stuck-retire", "stuck-retire", "test", stuck.create(Map.of()),
+                    NoTrace.INSTANCE).onActive(active::countDown));
+            assertTrue(active.await(10, java.util.concurrent.TimeUnit.SECONDS), "swap " + i + " took over");
+        }
+        // Every slot is taken: the active one and MAX_OWNERS - 1 retiring ones.
+        final SwapRequest waiting = SwapRequest.dma("stuck-retire", "per-packet", "test",
+                new PerPacketStrategyFactory().create(Map.of()), NoTrace.INSTANCE);
+        loop.request(waiting);
+        awaitPackets(5_000);
+        Thread.sleep(100);
+        assertFalse(waiting.result().isDone(), () -> "waits for a slot instead of being refused: "
+                + waiting.result().getNow(null));
+        stuck.letGo = true; // the retiring strategies finish and free their slots
+        final SwapRecord r = waiting.result().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(r.ok(), r::toString);
+        assertEquals("per-packet", loop.activeStrategy().name());
+        final RouterStatus s = stop();
+        assertClean(s);
+    }
+
+    @Test
     void shouldReclaimTheOldStrategysDescriptorsWhenTheLinkGoesQuiet() throws Exception {
         engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0), Map.of("traffic.packets", "20000"));
         awaitPackets(20_000);
@@ -459,6 +489,42 @@ class HotSwapTest {
                     premapped.detach();
                 }
                 @Override public long buffersOutstanding() { return premapped.buffersOutstanding(); }
+            };
+        }
+    }
+
+    /** per-packet, whose {@code retire} does not complete until {@link #letGo}: a replaced one keeps its slot. */
+    private static final class StuckFactory implements DmaStrategyFactory {
+        volatile boolean letGo;
+
+        @Override
+        public String name() {
+            return "stuck-retire";
+        }
+
+        @Override
+        public DmaStrategy create(final Map<String, String> config) {
+            final DmaStrategy inner = new PerPacketStrategyFactory().create(config);
+            return new DmaStrategy() {
+                @Override public String name() { return "stuck-retire"; }
+                @Override public void attach(final DmaContext context) { inner.attach(context); }
+                @Override public int refill(final NicPort port) { return inner.refill(port); }
+                @Override public void onReceive(final NicPort port, final PacketBatch b) { inner.onReceive(port, b); }
+                @Override public int prepareTransmit(final NicPort egress, final PacketBatch batch) {
+                    return inner.prepareTransmit(egress, batch);
+                }
+                @Override public void onTransmitted(final NicPort port, final PacketBatch b) {
+                    inner.onTransmitted(port, b);
+                }
+                @Override public void release(final PacketBatch dropped) { inner.release(dropped); }
+                @Override public void releaseUnsent(final NicPort egress, final PacketBatch unsent) {
+                    inner.releaseUnsent(egress, unsent);
+                }
+                @Override public boolean retire(final long deadlineNanos) {
+                    return letGo && inner.retire(deadlineNanos);
+                }
+                @Override public void detach() { inner.detach(); }
+                @Override public long buffersOutstanding() { return inner.buffersOutstanding(); }
             };
         }
     }

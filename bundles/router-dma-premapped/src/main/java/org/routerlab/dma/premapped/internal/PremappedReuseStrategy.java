@@ -53,6 +53,9 @@ final class PremappedReuseStrategy implements DmaStrategy {
     /** Where {@link #prepare} goes on: the port and ring being premapped (port == ports.length when done). */
     private int prepPort;
     private int prepRing;
+    /** The next stage of {@link #setUp}, and the largest ring (found by its first stage). */
+    private int setUpStage;
+    private int maxRingSize;
 
     PremappedReuseStrategy(final String name, final int ringCount, final int ringSize) {
         this.name = name;
@@ -71,13 +74,17 @@ final class PremappedReuseStrategy implements DmaStrategy {
     }
 
     /**
-     * Allocates and premaps the rings a few buffers at a time (a hot swap calls this between bursts while the old
-     * strategy keeps forwarding); {@link #attach} finishes whatever is left.
+     * Allocates the tables (one per-buffer table at a time: allocating and zeroing tens of KiB of fresh heap is a
+     * step's worth on a small VM), then premaps the rings a few buffers at a time (a hot swap calls this between
+     * bursts while the old strategy keeps forwarding); {@link #attach} finishes whatever is left.
      */
     @Override
     public boolean prepare(final DmaContext context, final long deadlineNanos) {
-        if (rings == null) {
+        while (rings == null) {
             setUp(context);
+            if (rings == null && System.nanoTime() >= deadlineNanos) {
+                return false;
+            }
         }
         final DmaPlatform p = platform;
         while (prepPort < ports.length) {
@@ -115,12 +122,27 @@ final class PremappedReuseStrategy implements DmaStrategy {
         return prepPort == ports.length;
     }
 
+    /** One stage of building the tables per call; {@link #rings} is set by the last. */
     private void setUp(final DmaContext context) {
+        final int buffers = context.platform().bufferCount();
+        switch (setUpStage++) {
+            case 0 -> checkCapacity(context);
+            case 1 -> ownerPort = new int[buffers];
+            case 2 -> ownerRing = new int[buffers];
+            case 3 -> handle = new long[buffers];
+            case 4 -> {
+                granted = new int[buffers];
+                java.util.Arrays.fill(granted, -1);
+            }
+            default -> buildRings();
+        }
+    }
+
+    private void checkCapacity(final DmaContext context) {
         platform = context.platform();
         final List<NicPort> list = context.ports();
         ports = list.toArray(new NicPort[0]);
         bufferSize = platform.bufferSize();
-        final int buffers = platform.bufferCount();
         int maxRing = 1;
         long needed = 0;
         for (final NicPort port : ports) {
@@ -133,11 +155,11 @@ final class PremappedReuseStrategy implements DmaStrategy {
                     + " ports needs " + needed + " buffers, the platform has " + platform.freeBuffers()
                     + " free (raise nic.buffers or lower dma.ring.size)");
         }
-        ownerPort = new int[buffers];
-        ownerRing = new int[buffers];
-        handle = new long[buffers];
-        granted = new int[buffers];
-        java.util.Arrays.fill(granted, -1);
+        maxRingSize = maxRing;
+    }
+
+    private void buildRings() {
+        final int maxRing = maxRingSize;
         ringTop = new int[ports.length][ringCount];
         active = new int[ports.length];
         scratch = new PacketBatch(Math.min(maxRing, 4096));

@@ -31,6 +31,30 @@ class PremappedReuseStrategyTest {
     }
 
     @Test
+    void shouldBuildItsTablesOneStageAPrepareStepBeforePremapping() throws Exception {
+        try (org.routerlab.api.nic.NicSession session = new org.routerlab.nic.emulated.internal.EmulatedNicBackend()
+                .open(Map.of("ports", "p0=10.0.0.1/24,p1=10.1.0.1/24"))) {
+            final org.routerlab.api.dma.DmaStrategy s = new PremappedReuseFactory().create(Map.of());
+            final org.routerlab.api.dma.DmaContext c = new org.routerlab.api.dma.DmaContext(session.platform(),
+                    session.ports());
+            // A deadline already past: each step does one stage (the per-buffer tables are tens of KiB each).
+            int steps = 0;
+            while (s.buffersOutstanding() == 0) {
+                org.junit.jupiter.api.Assertions.assertFalse(s.prepare(c, 0));
+                steps++;
+            }
+            assertTrue(steps >= 5, "steps before the first buffer was premapped: " + steps);
+            while (!s.prepare(c, 0)) {
+                steps++;
+            }
+            s.attach(c);
+            s.detach();
+            assertEquals(0, s.buffersOutstanding());
+            assertEquals(0, session.platform().liveMappings());
+        }
+    }
+
+    @Test
     void shouldRejectImpossibleGeometry() {
         assertThrows(IllegalArgumentException.class, () -> new PremappedReuseFactory().create(Map.of("dma.rings", "1")));
         assertThrows(IllegalArgumentException.class,

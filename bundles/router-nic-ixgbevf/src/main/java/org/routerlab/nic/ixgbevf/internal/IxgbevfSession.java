@@ -36,6 +36,11 @@ final class IxgbevfSession implements NicSession {
     private boolean closed;
     /** Prepared platform changes neither committed nor abandoned (abandoned at close). Guarded by this. */
     private final Set<Change> outstanding = new HashSet<>();
+    /**
+     * Committed changes whose old platform strategies may still be releasing (until {@link Change#oldPlatformRetired};
+     * the rest at close). Forwarding thread.
+     */
+    private final List<Change> retiringOld = new ArrayList<>(16);
     /** Started by the first prepared change; written under this. */
     private volatile Releaser releaser;
     /** Releases no longer wait for the data path to resume (closing, or a test waiting for them). */
@@ -46,6 +51,9 @@ final class IxgbevfSession implements NicSession {
     private static final int PREPARED = 0;
     private static final int COMMITTED = 1;
     private static final int ABANDONED = 2;
+    private static final int SETTLE_PENDING = 0;
+    private static final int SETTLE_OLD = 1;
+    private static final int SETTLE_NEXT = 2;
 
     IxgbevfSession(final XenPvPlatform platform, final List<IxgbevfPort> ports, final List<TrafficSource> sources,
             final OfferBudget budget) {
@@ -106,7 +114,7 @@ final class IxgbevfSession implements NicSession {
         checkQuiesced(old); // before building anything: this thread owns the platform, it may look
         final Change change = prepare(old, costs);
         try {
-            change.commit(true);
+            change.commit(true, false);
         } catch (RuntimeException e) {
             change.abandon(true);
             throw e;
@@ -149,7 +157,10 @@ final class IxgbevfSession implements NicSession {
                 releaser = new Releaser(); // started here, so that no commit ever starts a thread
             }
         }
-        return prepare(current, costs);
+        final Change change = prepare(current, costs);
+        // The release thread waits for the change to be settled: the forwarding thread then only writes a field.
+        release(change.releaseWhenSettled, false);
+        return change;
     }
 
     /** Builds the successor of {@code current} (slow; any thread) and registers the change as outstanding. */
@@ -168,13 +179,17 @@ final class IxgbevfSession implements NicSession {
     }
 
     private void checkQuiesced(final XenPvPlatform current) {
+        checkRingsEmpty();
+        current.checkIdle();
+    }
+
+    private void checkRingsEmpty() {
         for (final IxgbevfPort port : ports) {
             if (port.rxHeld() != 0 || port.txInFlight() != 0) {
                 throw new IllegalStateException("port " + port.info().name() + " still holds " + port.rxHeld()
                         + " rx and " + port.txInFlight() + " tx buffers");
             }
         }
-        current.checkIdle();
     }
 
     /** A swap to the profile in use: nothing to do, as long as the platform is still the one it was prepared on. */
@@ -208,19 +223,33 @@ final class IxgbevfSession implements NicSession {
         private Thread committedOn;
         private long commitNanos;
         private long committedAtModeled;
-        /** The published modeled busy time when committed or abandoned: a later one means the data path resumed. */
-        private long mark;
-        /** After a commit: releases the old platform (on the release thread: once the data path resumed). */
-        private final Runnable releaseOld = this::releaseOld;
-        private final Runnable releaseOldLater = () -> {
+        /** The published modeled busy time when settled: a later one means the data path resumed. */
+        private volatile long mark;
+        /**
+         * {@link #SETTLE_PENDING} until the forwarding thread (or close) decides which platform goes: the old one
+         * ({@link #SETTLE_OLD}: committed, and its strategies retired) or the successor ({@link #SETTLE_NEXT}:
+         * abandoned). Written after {@link #mark}.
+         */
+        private volatile int settled = SETTLE_PENDING;
+        /**
+         * Queued on the release thread by {@link #preparePlatformChange} (control thread): waits until the change is
+         * settled, then until the data path has resumed, and releases that platform. So neither the commit nor the
+         * end of the old platform's retirement wakes a thread (a futex call, tens of microseconds on a busy VM) on
+         * the forwarding thread.
+         */
+        final Runnable releaseWhenSettled = () -> {
+            long park = 100_000;
+            int what;
+            while ((what = settled) == SETTLE_PENDING) {
+                LockSupport.parkNanos(park);
+                park = hurry ? 100_000 : Math.min(2 * park, 5_000_000);
+            }
             awaitResumed(mark);
-            releaseOld();
-        };
-        /** After an abandon: releases the successor. */
-        private final Runnable releaseNext = this::releaseNext;
-        private final Runnable releaseNextLater = () -> {
-            awaitResumed(mark);
-            releaseNext();
+            if (what == SETTLE_OLD) {
+                releaseOld();
+            } else {
+                releaseNext();
+            }
         };
 
         Change(final XenPvPlatform from, final XenPvPlatform next, final long buildNanos) {
@@ -229,9 +258,46 @@ final class IxgbevfSession implements NicSession {
             this.buildNanos = buildNanos;
         }
 
+        /**
+         * {@inheritDoc} Only the rings must be empty: strategies may still hold buffers and mappings on the old
+         * platform, which stays usable until {@link #oldPlatformRetired()} (or the session closes) and is released
+         * after that.
+         */
         @Override
         public void commit() {
-            commit(false);
+            commit(false, true);
+        }
+
+        /** {@inheritDoc} Yes: see {@link #commit()}. */
+        @Override
+        public boolean retiresOldPlatformLater() {
+            return true;
+        }
+
+        /**
+         * {@inheritDoc} Flushes the old platform's deferred IOTLB invalidations (the retired strategies' unmaps),
+         * carries whatever is still allocated or mapped on it over to the platforms in use (so that a leak shows in
+         * {@code liveMappings()} and the leak count at close, as if it had happened there), and hands the old
+         * platform to the release thread, which frees its memory once the data path has resumed. Forwarding thread.
+         */
+        @Override
+        public void oldPlatformRetired() {
+            if (!retiringOld.remove(this)) {
+                return; // not committed with a deferred release, or already retired
+            }
+            retireOld();
+            mark = platform.counters().get(PlatformOp.MODELED_NANOS);
+            settled = SETTLE_OLD;
+        }
+
+        /** The old platform's last accounting: flush, and carry over what its strategies left on it. */
+        private void retireOld() {
+            from.quiesce();
+            final long[] left = from.orphanLeftovers();
+            if (left[0] != 0 || left[1] != 0) {
+                LOG.warn("ixgbevf: profile {} released with {} buffers still allocated and {} mappings live on it",
+                        from.costs().name(), left[0], left[1]);
+            }
         }
 
         /** The successor: built, used by nobody until the commit (the engine may premap the next strategy on it). */
@@ -242,14 +308,20 @@ final class IxgbevfSession implements NicSession {
 
         /**
          * Forwarding thread, everything quiesced: a few checks and field writes, a few adds of counts, one queue
-         * insertion. Throws, changing nothing, when anything is still held (the engine then abandons).
+         * insertion. Throws, changing nothing, when anything is still held (the engine then abandons). With
+         * {@code deferOld} only the rings must be empty, and the old platform is released only after {@link
+         * #oldPlatformRetired()}.
          */
-        void commit(final boolean releaseInline) {
+        void commit(final boolean releaseInline, final boolean deferOld) {
             final long begin = System.nanoTime();
             if (platform != from) {
                 throw new IllegalStateException("the platform changed since this change was prepared");
             }
-            checkQuiesced(from);
+            if (deferOld) {
+                checkRingsEmpty();
+            } else {
+                checkQuiesced(from);
+            }
             synchronized (IxgbevfSession.this) {
                 if (state != PREPARED) {
                     throw new IllegalStateException("platform change to " + next.costs().name() + " already "
@@ -266,9 +338,15 @@ final class IxgbevfSession implements NicSession {
             from.quiesce(); // flushes deferred invalidations, publishes every count (the setup's too)
             committedOn = Thread.currentThread();
             committedAtModeled = next.clock().now();
-            mark = next.counters().get(PlatformOp.MODELED_NANOS);
             commitNanos = System.nanoTime() - begin;
-            release(releaseInline ? releaseOld : releaseOldLater, releaseInline);
+            if (deferOld) {
+                retiringOld.add(this); // fits the initial capacity: a handful retire at once at most
+            } else if (releaseInline) {
+                releaseOld();
+            } else {
+                mark = next.counters().get(PlatformOp.MODELED_NANOS);
+                settled = SETTLE_OLD;
+            }
         }
 
         @Override
@@ -284,8 +362,12 @@ final class IxgbevfSession implements NicSession {
                 state = ABANDONED;
                 outstanding.remove(this);
             }
-            mark = from.counters().get(PlatformOp.MODELED_NANOS);
-            release(releaseInline ? releaseNext : releaseNextLater, releaseInline);
+            if (releaseInline) {
+                releaseNext();
+            } else {
+                mark = from.counters().get(PlatformOp.MODELED_NANOS);
+                settled = SETTLE_NEXT;
+            }
         }
 
         private void releaseOld() {
@@ -500,6 +582,9 @@ final class IxgbevfSession implements NicSession {
         hurry = true;
         for (final Change change : List.copyOf(outstanding)) {
             change.abandon(); // prepared, never committed nor abandoned (e.g. the run ended first): released
+        }
+        for (final Change change : List.copyOf(retiringOld)) {
+            change.oldPlatformRetired(); // committed, its old platform never declared retired: released now
         }
         final Releaser r = releaser;
         if (r != null) {

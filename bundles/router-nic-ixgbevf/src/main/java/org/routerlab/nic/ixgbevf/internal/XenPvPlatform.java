@@ -92,6 +92,12 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     /** Shared with the predecessor and successors of a profile swap: one run, one set of counts. */
     private final PlatformCounters published;
     private final OpCounts counters;
+    /**
+     * Shared like the counters: buffers [0] and mappings [1] that strategies left behind on a predecessor released
+     * after a profile swap ({@link #orphan}); counted in {@link #allocatedBuffers()} and {@link #liveMappings()} of
+     * every platform of the run, so that a leak on an old platform stays visible.
+     */
+    private final long[] orphans;
     private final ModeledClock clock;
     private final GuestMemory guest;
     private final MemorySegment memory;
@@ -163,6 +169,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
         this.published = previous == null ? new PlatformCounters() : previous.published;
         this.counters = previous == null ? new OpCounts(published) : previous.counters;
         this.faults = previous == null ? new FaultLog() : previous.faults;
+        this.orphans = previous == null ? new long[2] : previous.orphans;
         this.costs = s.costs();
         this.kind = costs.kind();
         this.xen = kind.xen;
@@ -291,7 +298,7 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
     @Override
     public long liveMappings() {
         clock.publish();
-        return liveMappings;
+        return liveMappings + orphans[1];
     }
     @Override public PlatformCounters counters() { return published; }
 
@@ -751,9 +758,9 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
      * @throws IllegalStateException when it has
      */
     void checkIdle() {
-        if (allocatedBuffers() != 0 || liveMappings != 0) {
+        if (allocatedBuffers() != 0 || liveMappings + orphans[1] != 0) {
             throw new IllegalStateException("profile " + kind.profileName + " still has " + allocatedBuffers()
-                    + " buffers allocated and " + liveMappings + " mappings live");
+                    + " buffers allocated and " + (liveMappings + orphans[1]) + " mappings live");
         }
     }
 
@@ -803,8 +810,20 @@ final class XenPvPlatform implements DmaPlatform, AutoCloseable {
 
     boolean isAllocated(final int buffer) { return allocated[buffer]; }
 
-    /** Buffers allocated and not freed. */
-    int allocatedBuffers() { return bufferCount - freeTop; }
+    /** Buffers allocated and not freed (on a released predecessor too: {@link #orphan}). */
+    int allocatedBuffers() { return bufferCount - freeTop + (int) orphans[0]; }
+
+    /**
+     * This platform is about to be released (forwarding thread): what is still allocated or mapped on it counts as
+     * allocated and live on every platform of the run from now on. Returns {@code {buffers, mappings}} it left.
+     */
+    long[] orphanLeftovers() {
+        final long buffers = bufferCount - freeTop;
+        final long mappings = liveMappings;
+        orphans[0] += buffers;
+        orphans[1] += mappings;
+        return new long[] {buffers, mappings};
+    }
 
     /** Teardown: flushes deferred IOTLB invalidations (their IOVAs are released then). */
     void quiesce() {

@@ -184,8 +184,17 @@ class ProfileSwapTest {
             assertTrue(lazy.deviceRead(1, h, 64));
             lazy.unmap(1, h, 2048, DmaDirection.TO_DEVICE);
             lazy.free(b);
-            assertThrows(IllegalStateException.class, change::commit, "a buffer is still allocated");
+            // The rings must be empty: a posted descriptor refuses the commit (buffers merely allocated or mapped do
+            // not: their strategies release them on the old platform after it, until oldPlatformRetired).
+            final int posted = lazy.allocate();
+            final long postedHandle = lazy.map(0, posted, 0, 2048, DmaDirection.FROM_DEVICE);
+            final IxgbevfPort port0 = session.modelPorts().get(0);
+            assertTrue(port0.postRx(posted, postedHandle));
+            assertThrows(IllegalStateException.class, change::commit, "a descriptor is still posted");
             assertSame(lazy, session.model(), "a refused commit changes nothing");
+            assertEquals(1, port0.reclaimRx(new org.routerlab.api.packet.PacketBatch(4), 4));
+            lazy.unmap(0, postedHandle, 2048, DmaDirection.FROM_DEVICE);
+            lazy.free(posted);
             lazy.free(kept);
 
             final long exchangesOfAFreshPaper;
@@ -207,6 +216,8 @@ class ProfileSwapTest {
             assertEquals(before[PlatformOp.IOTLB_INVALIDATION.id()] + 1, paper.count(PlatformOp.IOTLB_INVALIDATION),
                     "the old platform's deferred flush, at the commit");
             assertEquals(0, session.outstandingChanges());
+            assertTrue(oldMemory.scope().isAlive(), "kept until the engine says its strategies are done");
+            change.oldPlatformRetired();
             session.awaitReleases();
             assertFalse(oldMemory.scope().isAlive(), "the old platform released, off the committing thread");
             assertEquals(1, session.commits().size());
@@ -415,6 +426,142 @@ class ProfileSwapTest {
         assertEquals(s.platform().get("dma_maps"), s.platform().get("dma_unmaps"));
         assertEquals(s.platform().get("buffer_allocs"), s.platform().get("buffer_frees"));
         assertEquals(0, s.platform().get("dma_faults"));
+    }
+
+    @Test
+    void shouldCommitBeforeTheOldStrategyUnmapsAndLetItRetireOnTheOldPlatformInSteps() throws Exception {
+        final Watched watched = new Watched();
+        engine.register(watched);
+        engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0),
+                Map.of("profile", "xen-pv", "dma", "watched-premapped", "burst", "32"));
+        awaitPackets(20_000);
+        final SwapRecord r = engine.swap("profile", "none");
+        assertTrue(r.ok(), r::toString);
+        assertEquals(0, r.packetsLost(), r::toString);
+        // The old strategy kept its mappings through the commit and released them afterwards, in bounded retire
+        // steps, on the old platform, which stayed alive until it had detached.
+        assertTrue(watched.retireStepsAfterCommit >= 1, "retire steps after the commit: "
+                + watched.retireStepsAfterCommit);
+        assertEquals(0, watched.retireStepsBeforeCommit, "nothing retired before the commit");
+        assertTrue(watched.oldAliveAtDetach, "the old platform was released only after the strategy detached");
+        // The rings were brought down to a burst per port before the commit step, which took back only the rest.
+        assertTrue(watched.reclaimedAtCommit <= 2 * 32, "descriptors taken back in the commit step: "
+                + watched.reclaimedAtCommit);
+        backend.last().awaitReleases();
+        assertFalse(backend.last().commits().get(0).oldMemory().scope().isAlive(), "released in the end");
+        awaitPackets(20_000);
+        engine.stop();
+        final RouterStatus s = engine.status();
+        assertEquals(EngineState.FINISHED, s.state(), () -> "error: " + s.error());
+        assertEquals(s.packetsRx(), s.packetsTx() + s.totalDrops());
+        assertEquals(0, s.buffersOutstanding());
+        assertEquals(0, s.liveMappings());
+        assertEquals(s.platform().get("dma_maps"), s.platform().get("dma_unmaps"));
+        assertEquals(s.platform().get("buffer_allocs"), s.platform().get("buffer_frees"));
+        assertEquals(0, s.platform().get("dma_faults"));
+        for (final var port : s.ports().entrySet()) {
+            assertEquals(0, port.getValue().get("rx_missed"), port.getKey() + " rx_missed");
+        }
+        assertEquals(0, backend.last().leakedAtClose());
+    }
+
+    @Test
+    void shouldKeepALeakOnAReleasedPlatformVisible() throws Exception {
+        final Map<String, String> config = Map.of("profile", "xen-pv", "nic.buffers", "256");
+        try (IxgbevfSession session = (IxgbevfSession) new IxgbevfNicBackend().open(config)) {
+            final XenPvPlatform old = session.model();
+            final int b = old.allocate();
+            old.map(0, b, 0, 64, DmaDirection.FROM_DEVICE);
+            final org.routerlab.api.nic.NicSession.PlatformChange change = session.preparePlatformChange("profile", "none");
+            assertTrue(change.retiresOldPlatformLater());
+            change.commit(); // the rings are empty: a buffer still mapped on the old platform does not stop it
+            assertEquals("ixgbevf/none", session.platform().name());
+            assertTrue(old.memory().scope().isAlive(), "kept until its strategies are done");
+            change.oldPlatformRetired(); // ...who forgot one buffer
+            session.awaitReleases();
+            assertFalse(old.memory().scope().isAlive());
+            assertEquals(1, session.platform().liveMappings(), "the forgotten mapping still counts");
+        }
+    }
+
+    /**
+     * premapped-reuse that records, for the first instance (the one a profile swap replaces), when it retires
+     * relative to the commit, how many empty (reclaimed) descriptors it got back in the commit step, and whether its
+     * platform was still alive when it detached.
+     */
+    private final class Watched implements org.routerlab.api.dma.DmaStrategyFactory {
+        volatile int retireStepsBeforeCommit;
+        volatile int retireStepsAfterCommit;
+        volatile int reclaimedAtCommit = -1;
+        volatile boolean oldAliveAtDetach;
+        private boolean first = true;
+
+        @Override
+        public String name() {
+            return "watched-premapped";
+        }
+
+        @Override
+        public org.routerlab.api.dma.DmaStrategy create(final Map<String, String> config) {
+            final org.routerlab.api.dma.DmaStrategy inner = new org.routerlab.dma.premapped.internal
+                    .PremappedReuseFactory().create(config);
+            final boolean watch = first;
+            first = false;
+            return new org.routerlab.api.dma.DmaStrategy() {
+                private org.routerlab.api.platform.DmaPlatform on;
+                private int emptySinceRefill;
+
+                @Override public String name() { return "watched-premapped"; }
+                @Override public boolean prepare(final org.routerlab.api.dma.DmaContext c, final long deadline) {
+                    on = c.platform();
+                    return inner.prepare(c, deadline);
+                }
+                @Override public void attach(final org.routerlab.api.dma.DmaContext c) {
+                    on = c.platform();
+                    inner.attach(c);
+                }
+                @Override public int refill(final org.routerlab.api.nic.NicPort port) {
+                    emptySinceRefill = 0;
+                    return inner.refill(port);
+                }
+                @Override public void onReceive(final org.routerlab.api.nic.NicPort port,
+                        final org.routerlab.api.packet.PacketBatch b) { inner.onReceive(port, b); }
+                @Override public int prepareTransmit(final org.routerlab.api.nic.NicPort egress,
+                        final org.routerlab.api.packet.PacketBatch b) { return inner.prepareTransmit(egress, b); }
+                @Override public void onTransmitted(final org.routerlab.api.nic.NicPort port,
+                        final org.routerlab.api.packet.PacketBatch b) { inner.onTransmitted(port, b); }
+                @Override public void release(final org.routerlab.api.packet.PacketBatch b) {
+                    for (int i = 0; i < b.size(); i++) {
+                        if (b.length(i) == 0) {
+                            emptySinceRefill++;
+                        }
+                    }
+                    inner.release(b);
+                }
+                @Override public void releaseUnsent(final org.routerlab.api.nic.NicPort egress,
+                        final org.routerlab.api.packet.PacketBatch b) { inner.releaseUnsent(egress, b); }
+                @Override public boolean retire(final long deadline) {
+                    if (watch) {
+                        if (backend.last().platform() == on) {
+                            retireStepsBeforeCommit++;
+                        } else {
+                            if (retireStepsAfterCommit == 0) {
+                                reclaimedAtCommit = emptySinceRefill;
+                            }
+                            retireStepsAfterCommit++;
+                        }
+                    }
+                    return inner.retire(deadline);
+                }
+                @Override public void detach() {
+                    if (watch) {
+                        oldAliveAtDetach = on.memory().scope().isAlive();
+                    }
+                    inner.detach();
+                }
+                @Override public long buffersOutstanding() { return inner.buffersOutstanding(); }
+            };
+        }
     }
 
     /** premapped-reuse, prepared four buffers per step; records the platforms it was prepared and attached on. */
