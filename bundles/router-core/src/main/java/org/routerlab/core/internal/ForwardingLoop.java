@@ -282,6 +282,7 @@ final class ForwardingLoop {
      * routing table quarantine that plug-in; exceptions from the NIC backend propagate (the caller records them).
      */
     void run() {
+        StrategyCalls.warmUp(); // before the clock starts: see there why
         final DmaStrategy first = owners[activeSlot];
         blame = activeSlot;
         first.attach(new DmaContext(session.platform(), List.of(strategyPorts)));
@@ -380,7 +381,7 @@ final class ForwardingLoop {
         final DmaStrategy strategy = owners[activeSlot];
         blame = activeSlot;
         for (int p = 0; p < portCount; p++) {
-            strategy.refill(strategyPorts[p]);
+            StrategyCalls.refill(strategy, strategyPorts[p]);
         }
         blame = BLAME_ENGINE;
         for (int p = 0; p < portCount; p++) {
@@ -409,7 +410,7 @@ final class ForwardingLoop {
                     dropQuarantined(p, slot, rx);
                 } else {
                     blame = slot;
-                    owner.onReceive(strategyPorts[p], rx);
+                    StrategyCalls.onReceive(owner, strategyPorts[p], rx);
                     blame = BLAME_ENGINE;
                     forward(p, rx, n, slot, owner);
                 }
@@ -537,7 +538,7 @@ final class ForwardingLoop {
         }
         if (!dropped.isEmpty()) {
             blame = slot;
-            strategy.release(dropped);
+            StrategyCalls.release(strategy, dropped);
             blame = BLAME_ENGINE;
             dropped.clear();
         }
@@ -590,7 +591,7 @@ final class ForwardingLoop {
         final NicPort port = ports[q];
         final StrategyPort strategyPort = strategyPorts[q];
         blame = slot;
-        final int ready = strategy.prepareTransmit(strategyPort, out);
+        final int ready = StrategyCalls.prepareTransmit(strategy, strategyPort, out);
         blame = BLAME_ENGINE;
         if (ready < out.size()) {
             int kept = 0;
@@ -619,7 +620,7 @@ final class ForwardingLoop {
         out.clear();
         if (!unsent.isEmpty()) {
             blame = slot;
-            strategy.releaseUnsent(strategyPort, unsent);
+            StrategyCalls.releaseUnsent(strategy, strategyPort, unsent);
             blame = BLAME_ENGINE;
             unsent.clear();
         }
@@ -651,7 +652,7 @@ final class ForwardingLoop {
                     giveBackQuietly(slot, p, completed, true);
                 } else {
                     blame = slot;
-                    owners[slot].onTransmitted(strategyPorts[p], completed);
+                    StrategyCalls.onTransmitted(owners[slot], strategyPorts[p], completed);
                     blame = BLAME_ENGINE;
                 }
                 if (n < limit) {
@@ -1111,9 +1112,12 @@ final class ForwardingLoop {
     }
 
     /**
-     * A platform setting (the cost profile) changes only with nothing mapped: every strategy hands its buffers back
-     * and detaches, the session switches, and a fresh strategy attaches. The rings are refilled in the next cycle,
-     * before the device is polled again.
+     * The commit step of a platform change (the cost profile): the tx rings are drained and the rx descriptors left
+     * (a {@link #quiesceFloor} per port, after {@link #quiesceStep}) taken back, so that no ring holds a buffer of the
+     * old platform. If the backend {@linkplain NicSession.PlatformChange#retiresOldPlatformLater() keeps the old
+     * platform} and a slot is free, the change is committed with the old strategies still holding their pools ({@link
+     * #commitRetiringLater}); otherwise every strategy detaches first, the session switches and a fresh strategy
+     * attaches. The rings are refilled in the next cycle, before the device is polled again.
      */
     private void performPlatformChange(final SwapRequest request, final long begin, final long cpu,
             final boolean preparedOnSuccessor) {
