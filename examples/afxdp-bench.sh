@@ -24,6 +24,12 @@
 #            is pinned to CPU 1.
 #   threaded: r1's NAPI is threaded (echo 1 > /sys/class/net/r1/threaded) and its kthread pinned to CPU 1, with the
 #            Java router's thread: CPU 0 only generates, CPU 1 does all the router's work, kernel or Java.
+#   busypoll: one CPU each again, with the Java router busy-polling: it runs with --set nic.busy.poll=on, so its
+#            forwarding thread (CPU 1) runs r1's NAPI itself (io_uring NAPI busy poll; the veth's receive, XDP and
+#            the copy into the UMEM) and r1's napi_defer_hard_irqs/gro_flush_timeout (set by the router while it
+#            runs) keep the kernel from scheduling that NAPI on the generator's CPU; r1's NAPI is not threaded for
+#            it (a kthread on CPU 1 would compete with the thread that polls). The kernel runs as in the threaded
+#            placement (its NAPI kthread alone on CPU 1), the generator alone on CPU 0 for both.
 # - kernel:  r1/r2 carry the addresses in the router namespace, net.ipv4.ip_forward=1.
 #   af-xdp/DMA: ./router run --set nic=af-xdp --set dma=DMA in the router namespace (taskset -c 1), XDP in skb mode
 #            (auto on veth); af-xdp-drv/DMA: the same with nic.xdp.mode=drv (native XDP on r1 and r2).
@@ -31,6 +37,7 @@
 # - NICE=-10 runs the generator, the Java router and (threaded) r1's NAPI kthread with that nice value, on a machine
 #   shared with other work (softirq work runs at the priority of the task it interrupts, or in ksoftirqd).
 #
+# - NAPI_NICE: the nice value of r1's NAPI kthread (threaded, busypoll placements); NICE by default.
 # - ROUTER_ARGS="--set nic.rx.ring=16384 …": more options for the Java router.
 # - INTERLEAVE=1: round robin (each round starts every config afresh, one warm-up run, one measured run), so that a
 #   change in the machine's load touches every config alike; by default each config runs all its runs in a row.
@@ -49,7 +56,10 @@ SINK="${SINK:-tc}"
 PLACEMENT="${PLACEMENT:-softirq}"
 [[ "$GEN" == xdp || "$GEN" == afxdp ]] || { echo "afxdp-bench: GEN=xdp|afxdp" >&2; exit 2; }
 [[ "$SINK" == tc || "$SINK" == xdp ]] || { echo "afxdp-bench: SINK=tc|xdp" >&2; exit 2; }
-[[ "$PLACEMENT" == softirq || "$PLACEMENT" == threaded ]] || { echo "afxdp-bench: PLACEMENT=softirq|threaded" >&2; exit 2; }
+[[ "$PLACEMENT" == softirq || "$PLACEMENT" == threaded || "$PLACEMENT" == busypoll ]] \
+    || { echo "afxdp-bench: PLACEMENT=softirq|threaded|busypoll" >&2; exit 2; }
+BUSY_ARGS=()
+[[ "$PLACEMENT" == busypoll ]] && BUSY_ARGS=(--set nic.busy.poll=auto)
 DIST="$ROOT/distribution/target/routerlab"
 
 [[ $EUID -eq 0 ]] || { echo "afxdp-bench: run as root" >&2; exit 2; }
@@ -95,17 +105,24 @@ for x in "$A a0" "$B b0" "$R r1" "$R r2"; do set -- $x; ip -n "$1" link set "$2"
 ip -n "$A" route add default via 10.77.1.1
 ip -n "$B" route add default via 10.77.2.1
 ip netns exec "$R" ethtool -K r1 gro on >/dev/null
-if [[ "$PLACEMENT" == threaded ]]; then
+if [[ "$PLACEMENT" != softirq ]]; then
     ip netns exec "$R" sh -c 'echo 1 > /sys/class/net/r1/threaded'
 fi
 # Pins r1's NAPI kthread (threaded placement) to CPU 1; it exists only while r1's NAPI is enabled, so after every
 # change of XDP program on r1.
 pin_napi() {
-    [[ "$PLACEMENT" == threaded ]] || return 0
+    [[ "$PLACEMENT" != softirq ]] || return 0
+    if [[ "$PLACEMENT" == busypoll ]]; then
+        # threaded NAPI for the kernel only; the busy-polling Java router wants no kthread on its CPU
+        local t=0
+        [[ "$1" == kernel || "$1" == generator ]] && t=1
+        ip netns exec "$R" sh -c "echo $t > /sys/class/net/r1/threaded"
+        [[ $t == 1 ]] || return 0
+    fi
     local found=""
     # (by name: a concurrent topology with an r1 of its own would have its kthread pinned too, harmlessly)
     for p in $(pgrep '^napi/r1-' || true); do
-        taskset -pc 1 "$p" >/dev/null && renice -n "$NICE" -p "$p" >/dev/null && found=1
+        taskset -pc 1 "$p" >/dev/null && renice -n "${NAPI_NICE:-$NICE}" -p "$p" >/dev/null && found=1
     done
     [[ -n "$found" ]] || echo "afxdp-bench: no napi/r1-* kthread to pin" >&2
 }
@@ -164,7 +181,7 @@ setup() {
             [[ "$config" == af-xdp-drv/* ]] && mode=drv
             ip netns exec "$R" nice -n "$NICE" taskset -c 1 env ROUTER_NO_BUILD=1 "$ROOT/router" run --duration 3600 \
                 --set nic=af-xdp --set dma="$dma" --set nic.xdp.mode="$mode" \
-                --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= ${ROUTER_ARGS:-} \
+                --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= "${BUSY_ARGS[@]}" ${ROUTER_ARGS:-} \
                 >"$WORK/router.out" 2>"$WORK/router.err" &
             ROUTER=$!
             PIDS+=("$ROUTER")
@@ -175,7 +192,7 @@ setup() {
             done
             ;;
     esac
-    pin_napi
+    pin_napi "$config"
 }
 
 teardown() {
@@ -190,7 +207,10 @@ teardown() {
             ;;
         af-xdp/* | af-xdp-drv/*)
             kill -TERM "$ROUTER"; wait "$ROUTER" || true
-            if [[ -n "${VERBOSE:-}" ]]; then sed -n '/^routerlab run finished/,$p' "$WORK/router.out"; fi
+            if [[ -n "${VERBOSE:-}" ]]; then
+                sed -n '/^routerlab run finished/,$p' "$WORK/router.out"
+                cp "$WORK/router.err" "/tmp/afxdp-bench-router.${config//\//_}.err"   # the router's log
+            fi
             ;;
     esac
 }

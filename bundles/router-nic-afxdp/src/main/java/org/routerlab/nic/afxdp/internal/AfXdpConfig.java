@@ -23,14 +23,31 @@ import org.routerlab.api.nic.PortSpec;
  *   nic.arp.reachable 30                     seconds a neighbour entry stays valid after an ARP from it
  *   nic.arp.hold     4                        frames held per unresolved neighbour
  *   nic.icmp.rate    100                      ICMP errors per second per port (burst as many)
+ *   nic.busy.poll    off | on | auto          preferred busy polling: the forwarding thread runs the device's NAPI
+ *                                            itself (io_uring NAPI busy poll) before an rx burst finds its ring
+ *                                            short; auto: where the device has a NAPI, on: fail where it has none
+ *   nic.busy.usec    10                       µs of busy polling per poll (io_uring); also SO_BUSY_POLL
+ *   nic.busy.budget  64                       SO_BUSY_POLL_BUDGET (the socket's own busy poll: zero-copy sockets)
+ *   nic.busy.defer   2                        the device's napi_defer_hard_irqs while the router runs (0: leave it)
+ *   nic.busy.timeout 200000                   the device's gro_flush_timeout (ns) while the router runs (0: leave it)
  * </pre>
  */
 record AfXdpConfig(List<PortSpec> ports, boolean sharedUmem, String xdpMode, XskSocket.CopyMode copyMode, int queue,
-        int rxRing, int txRing, int frames, int ownFrames, int txBudget, ControlPlane.Settings control) {
+        int rxRing, int txRing, int frames, int ownFrames, int txBudget, ControlPlane.Settings control,
+        BusyPoll busyPoll) {
+
+    /**
+     * Preferred busy polling ({@code nic.busy.*}). {@code mode}: off, on, auto (where the device has a NAPI).
+     * {@code defer} and {@code timeoutNanos} are written to the device's {@code napi_defer_hard_irqs} and
+     * {@code gro_flush_timeout} (when they are 0 there) and restored at close.
+     */
+    record BusyPoll(String mode, int budget, int usec, int defer, long timeoutNanos) {
+    }
 
     static final String UMEM = "nic.umem";
     static final String XDP_MODE = "nic.xdp.mode";
     static final String ZEROCOPY = "nic.zerocopy";
+    static final String BUSY_POLL = "nic.busy.poll";
 
     static AfXdpConfig from(final Map<String, String> config) {
         final String portsText = config.get(ConfigKeys.PORTS);
@@ -68,9 +85,15 @@ record AfXdpConfig(List<PortSpec> ports, boolean sharedUmem, String xdpMode, Xsk
         final long reachable = ConfigValues.longValue(config, "nic.arp.reachable", 30, 1, 86400) * 1_000_000_000L;
         final int hold = ConfigValues.intValue(config, "nic.arp.hold", d.hold(), 0, 64);
         final int rate = ConfigValues.intValue(config, "nic.icmp.rate", d.icmpRate(), 1, 1_000_000);
+        final BusyPoll busy = new BusyPoll(choice(config, BUSY_POLL, "off", "off", "on", "auto"),
+                ConfigValues.intValue(config, "nic.busy.budget", 64, 1, 65535),
+                ConfigValues.intValue(config, "nic.busy.usec", 10, 0, 1_000_000),
+                ConfigValues.intValue(config, "nic.busy.defer", 2, 0, Integer.MAX_VALUE),
+                ConfigValues.longValue(config, "nic.busy.timeout", 200_000L, 0, 1_000_000_000L));
         return new AfXdpConfig(ports, shared, mode, copy, ConfigValues.intValue(config, "nic.queue", 0, 0, 63),
                 rxRing, txRing, frames, own, ConfigValues.intValue(config, "nic.tx.budget", 256, 0, 65536),
-                new ControlPlane.Settings(reachable, d.retryNanos(), d.tries(), d.failedNanos(), hold, rate, rate));
+                new ControlPlane.Settings(reachable, d.retryNanos(), d.tries(), d.failedNanos(), hold, rate, rate),
+                busy);
     }
 
     /** UMEM bytes for all ports. */

@@ -43,6 +43,11 @@ public final class AfXdpNicBackend implements NicBackend {
         return session;
     }
 
+    /** The sessions open now (tests). */
+    Set<AfXdpSession> sessions() {
+        return open;
+    }
+
     @Deactivate
     void deactivate() {
         for (final AfXdpSession s : open) {

@@ -29,6 +29,11 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
     private static final long TICK_NANOS = 2_000_000L;
     private static final long STATS_NANOS = 100_000_000L;
     private static final int FRAME_MASK = AfXdpPlatform.FRAME_SIZE - 1;
+    /**
+     * Empty receive bursts between two readings of the clock: the clock (ARP expiry, ICMP rate, the tick) is read
+     * on every burst that brings frames and on every 64th empty one, not on each empty poll of an idle ring.
+     */
+    private static final int IDLE_POLLS_PER_CLOCK = 64;
 
     private final PortInfo info;
     private final int index;
@@ -77,10 +82,29 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
     private volatile boolean stopAcknowledged;
     private long nextTick;
     private long nextStats;
+    /** Empty bursts since the clock was last read. */
+    private int idlePolls;
+    /** The io_uring that busy-polls the device's NAPIs (nic.busy.poll), or null. */
+    private final NapiPoller poller;
+    /** Rx bursts to pass before the next busy poll: doubles (to 64) while polls bring nothing, 0 once they do. */
+    private int pollBackoff;
+    private int pollSkip;
+    private int emptyPolls;
+    private int lastPollError;
+    /** Bursts without a poll because the ring held enough; at FORCED_POLL_EVERY one polls anyway. */
+    private int pollsDue;
+    /**
+     * While the ring holds a burst or more the port still polls every so often, so that the NAPI stays with the
+     * forwarding thread: each poll re-arms the device's deferral (gro_flush_timeout) and, if the kernel has taken
+     * the NAPI meanwhile, tells it (NAPI_STATE_PREFER_BUSY_POLL) to hand it back.
+     */
+    private static final int FORCED_POLL_EVERY = 8;
 
     AfXdpPort(final PortInfo info, final XskSocket socket, final AfXdpPlatform platform, final int ringSize,
-            final int ownFrames, final int xskMap, final int queue, final ControlPlane.Settings settings) {
+            final int ownFrames, final int xskMap, final int queue, final ControlPlane.Settings settings,
+            final NapiPoller poller) {
         this.info = info;
+        this.poller = poller;
         this.index = info.index();
         this.socket = socket;
         this.fill = socket.fill;
@@ -105,6 +129,9 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
         this.controlPlane = new ControlPlane(info, platform.memory(), own, this, settings, control);
         // ARP, ICMP, held frames and the socket's XDP_STATISTICS join the port's counters in the run summary
         counters.extra(control::snapshot);
+        if (poller != null) {
+            control.set(ControlCounter.BUSY_POLL_NAPI_ID, poller.ids()[0]);
+        }
     }
 
     @Override
@@ -132,17 +159,44 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
             stopAcknowledged = true;
             return 0;
         }
-        final long now = System.nanoTime();
         if (owner == null) {
             owner = Thread.currentThread();
             controlPlane.owner(owner);
         }
-        controlPlane.now(now);
-        if (now >= nextTick) {
-            tick(now);
-        }
         final XskRing rx = this.rx;
-        final int n = rx.available(Math.min(max, batch.remaining()));
+        final int want = Math.min(max, batch.remaining());
+        int n;
+        final int ready = poller == null ? 0 : rx.availableNow();
+        if (poller != null && --pollSkip < 0 && (ready < want || (++pollsDue >= FORCED_POLL_EVERY
+                && ready < ringSize / 4))) {
+            pollsDue = 0;
+            // Preferred busy polling: the device's NAPI runs here (the veth's poll, XDP, the copy into the UMEM)
+            // for nic.busy.usec µs, then the ring is read; the device's deferral keeps the kernel from scheduling
+            // that NAPI meanwhile. A port whose polls bring nothing is polled less often (the kernel's deferral
+            // timer still serves it).
+            lastPollError = poller.poll();
+            control.add(ControlCounter.BUSY_POLLS, 1);
+            n = Math.min(rx.availableNow(), want);
+            // A poll can bring nothing while the kernel still holds the NAPI (it hands it over at its next poll):
+            // only a port whose polls brought nothing 256 times in a row is taken for idle and polled less.
+            if (n > 0) {
+                emptyPolls = 0;
+                pollBackoff = 0;
+            } else if (++emptyPolls > 256) {
+                pollBackoff = Math.min(64, pollBackoff * 2 + 1);
+            }
+            pollSkip = pollBackoff;
+        } else {
+            n = rx.available(want);
+        }
+        if (n > 0 || ++idlePolls >= IDLE_POLLS_PER_CLOCK) {
+            idlePolls = 0;
+            final long now = System.nanoTime();
+            controlPlane.now(now);
+            if (now >= nextTick) {
+                tick(now);
+            }
+        }
         if (n == 0) {
             return 0;
         }
@@ -176,7 +230,9 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
             if (DEBUG) {
                 System.err.println("DBG " + info.name() + " held=" + held + " fillProd=" + fill.producer()
                         + " fillCons=" + fill.consumerNow() + " rxCons=" + rx.consumer() + " txInFlight=" + txInFlight
-                        + " missed=" + counters.get(PortCounter.RX_MISSED) + " rx=" + counters.get(PortCounter.RX_PACKETS));
+                        + " missed=" + counters.get(PortCounter.RX_MISSED) + " rx=" + counters.get(PortCounter.RX_PACKETS)
+                        + " napiId=" + socket.napiId(callState) + " polls=" + control.get(ControlCounter.BUSY_POLLS) + " pollErrno=" + lastPollError
+                        + " backoff=" + pollBackoff);
             }
         }
     }

@@ -29,6 +29,11 @@ final class AfXdpSession implements NicSession {
         int map = -1;
         Interfaces.Link iface;
         String mode;
+        /** The io_uring busy-polling the device's NAPIs (nic.busy.poll), or null. */
+        NapiPoller poller;
+        /** Device NAPI settings changed for busy polling, restored at close: attribute file, value before, set. */
+        final List<java.nio.file.Path> napiFiles = new ArrayList<>();
+        final List<long[]> napiValues = new ArrayList<>();
     }
 
     private final AfXdpConfig config;
@@ -38,12 +43,16 @@ final class AfXdpSession implements NicSession {
     private final List<NicPort> ports;
     private final List<AfXdpPort> afxdpPorts;
     private final Runnable onClose;
+    /** The sysfs view the device NAPI settings were changed through (busy polling), to restore them; or null. */
+    private final SysfsNet sysfs;
     private boolean released;
     private boolean memoryUnmapped;
 
     private AfXdpSession(final AfXdpConfig config, final MemorySegment memory, final AfXdpPlatform platform,
-            final List<Attachment> attachments, final List<AfXdpPort> ports, final Runnable onClose) {
+            final List<Attachment> attachments, final List<AfXdpPort> ports, final Runnable onClose,
+            final SysfsNet sysfs) {
         this.config = config;
+        this.sysfs = sysfs;
         this.memory = memory;
         this.platform = platform;
         this.attachments = attachments;
@@ -83,6 +92,7 @@ final class AfXdpSession implements NicSession {
         final AfXdpPlatform platform = new AfXdpPlatform(memory, c.ports().size(), c.frames(), c.sharedUmem());
         final List<Attachment> attachments = new ArrayList<>();
         final List<AfXdpPort> ports = new ArrayList<>();
+        final SysfsNet sysfs = c.busyPoll().mode().equals("off") ? null : SysfsNet.open();
         try {
             for (int i = 0; i < c.ports().size(); i++) {
                 final PortSpec spec = c.ports().get(i);
@@ -119,9 +129,12 @@ final class AfXdpSession implements NicSession {
                 }
                 Bpf.update(a.map, c.queue(), a.socket.fd);
                 attach(a, c.xdpMode(), link);
+                if (!c.busyPoll().mode().equals("off")) {
+                    a.poller = busyPoll(a, c.busyPoll(), sysfs);
+                }
                 final PortInfo info = new PortInfo(i, spec.name(), link.mac(), i, List.of(spec.address()));
                 ports.add(new AfXdpPort(info, a.socket, platform, c.rxRing(), c.ownFrames(), a.map, c.queue(),
-                        c.control()));
+                        c.control(), a.poller));
                 LOG.info("af-xdp: {} (ifindex {}, {}) {}: XDP {} mode through a BPF link, AF_XDP {}, {} UMEM of {} "
                         + "frames, rings rx {} fill {} tx {} completion {}", link.name(), link.ifindex(),
                         MacAddress.format(link.mac()), spec.address().address() == 0 ? "" : "address "
@@ -131,10 +144,99 @@ final class AfXdpSession implements NicSession {
                         c.txRing(), 2 * c.txRing());
             }
         } catch (Exception | Error e) {
-            release(attachments, memory);
+            release(attachments, memory, sysfs);
             throw e;
         }
-        return new AfXdpSession(c, memory, platform, attachments, ports, onClose);
+        return new AfXdpSession(c, memory, platform, attachments, ports, onClose, sysfs);
+    }
+
+    /**
+     * Preferred busy polling for one port: an io_uring ({@link NapiPoller}) that busy-polls the device's NAPIs
+     * from the forwarding thread, the socket's own busy-poll options (what the kernel uses for zero-copy sockets;
+     * read back into the log), and the device's NAPI deferral ({@code napi_defer_hard_irqs},
+     * {@code gro_flush_timeout}: set where they are 0, restored at close), so that while the forwarding thread keeps
+     * polling, the kernel does not schedule that NAPI itself (softirq or kthread); should the thread stop polling
+     * for longer than the timeout, the kernel takes over again. Returns null when the device has no NAPI to poll
+     * (mode auto; with on that is an error).
+     */
+    private static NapiPoller busyPoll(final Attachment a, final AfXdpConfig.BusyPoll b, final SysfsNet sysfs)
+            throws NativeException {
+        final String name = a.iface.name();
+        final int[] ids;
+        try {
+            ids = NapiPoller.napiIds(a.iface.ifindex());
+        } catch (NativeException e) {
+            if (b.mode().equals("on")) {
+                throw new IllegalArgumentException("nic.busy.poll=on: cannot list the NAPIs of " + name
+                        + " (netdev netlink napi-get, Linux 6.9+): " + e.getMessage(), e);
+            }
+            LOG.info("af-xdp: {}: no busy polling: cannot list its NAPIs: {}", name, e.getMessage());
+            return null;
+        }
+        if (ids.length == 0) {
+            if (b.mode().equals("on")) {
+                throw new IllegalArgumentException("nic.busy.poll=on: " + name + " has no NAPI to busy-poll (a veth "
+                        + "has one with native XDP or with GRO on: nic.xdp.mode=drv, or ethtool -K " + name
+                        + " gro on)");
+            }
+            LOG.info("af-xdp: {}: no busy polling: the device has no NAPI (nic.busy.poll=auto)", name);
+            return null;
+        }
+        try {
+            a.socket.preferBusyPoll(b.usec(), b.budget());
+        } catch (NativeException e) {
+            if (e.isPermission()) {
+                throw Privileges.denied("setting SO_PREFER_BUSY_POLL on " + name, "CAP_NET_ADMIN", e);
+            }
+            throw e;
+        }
+        final NapiPoller poller;
+        try {
+            poller = NapiPoller.open(ids, b.usec());
+        } catch (NativeException e) {
+            if (b.mode().equals("on")) {
+                throw new IllegalArgumentException("nic.busy.poll=on: io_uring NAPI busy polling unavailable for "
+                        + name + " (Linux 6.13+, kernel.io_uring_disabled=0): " + e.getMessage(), e);
+            }
+            LOG.info("af-xdp: {}: no busy polling: io_uring NAPI busy poll unavailable: {}", name, e.getMessage());
+            return null;
+        }
+        final MemorySegment cs = Native.state();
+        final StringBuilder log = new StringBuilder("NAPI ").append(java.util.Arrays.toString(ids))
+                .append(" polled through io_uring for ").append(b.usec()).append(" us a burst; socket: SO_BUSY_POLL ")
+                .append(a.socket.socketOption(Native.SO_BUSY_POLL, cs)).append(" us, SO_PREFER_BUSY_POLL ")
+                .append(a.socket.socketOption(Native.SO_PREFER_BUSY_POLL, cs)).append(", SO_BUSY_POLL_BUDGET ")
+                .append(b.budget()).append(", SO_INCOMING_NAPI_ID ").append(a.socket.napiId(cs));
+        napiSetting(a, sysfs, "napi_defer_hard_irqs", b.defer(), log);
+        napiSetting(a, sysfs, "gro_flush_timeout", b.timeoutNanos(), log);
+        LOG.info("af-xdp: {}: preferred busy polling: {}", name, log);
+        return poller;
+    }
+
+    private static void napiSetting(final Attachment a, final SysfsNet sysfs, final String attribute,
+            final long value, final StringBuilder log) {
+        if (value == 0) {
+            return;
+        }
+        final java.nio.file.Path file = sysfs.attribute(a.iface.name(), a.iface.ifindex(), attribute);
+        if (file == null) {
+            log.append(", ").append(attribute).append(" not set (cannot see ").append(a.iface.name())
+                    .append(" in sysfs)");
+            return;
+        }
+        try {
+            final long before = SysfsNet.read(file);
+            if (before != 0) {
+                log.append(", ").append(attribute).append(' ').append(before).append(" (left as it was)");
+                return;
+            }
+            SysfsNet.write(file, value);
+            a.napiFiles.add(file);
+            a.napiValues.add(new long[] {before, value});
+            log.append(", ").append(attribute).append(" 0 -> ").append(value).append(" (until close)");
+        } catch (java.io.IOException | NumberFormatException e) {
+            log.append(", ").append(attribute).append(" not set (").append(e).append(')');
+        }
     }
 
     private static void attach(final Attachment a, final String mode, final Interfaces.Link link)
@@ -171,10 +273,32 @@ final class AfXdpSession implements NicSession {
         a.mode = link.virtual() && mode.equals("auto") ? "skb (generic; auto on a virtual device)" : "skb (generic)";
     }
 
-    private static void release(final List<Attachment> attachments, final MemorySegment memory) {
+    private static void release(final List<Attachment> attachments, final MemorySegment memory,
+            final SysfsNet sysfs) {
         for (final Attachment a : attachments) {
             Native.close(a.link);
             a.link = -1;
+        }
+        for (final Attachment a : attachments) {
+            if (a.poller != null) {
+                a.poller.close();
+                a.poller = null;
+            }
+            for (int k = 0; k < a.napiFiles.size(); k++) {
+                final long[] v = a.napiValues.get(k);
+                try {
+                    if (SysfsNet.read(a.napiFiles.get(k)) == v[1]) {
+                        SysfsNet.write(a.napiFiles.get(k), v[0]);
+                    }
+                } catch (java.io.IOException | NumberFormatException e) {
+                    LOG.warn("af-xdp: {}: could not restore {}: {}", a.iface.name(), a.napiFiles.get(k), e.toString());
+                }
+            }
+            a.napiFiles.clear();
+            a.napiValues.clear();
+        }
+        if (sysfs != null) {
+            sysfs.close();
         }
         for (int i = attachments.size() - 1; i >= 0; i--) {
             final Attachment a = attachments.get(i);
@@ -258,7 +382,7 @@ final class AfXdpSession implements NicSession {
                 }
                 LOG.info("af-xdp: {} closed: {} {}", p.info().name(), p.counters().snapshot(), p.control().snapshot());
             }
-            release(attachments, owner ? memory : null);
+            release(attachments, owner ? memory : null, sysfs);
             if (owner) {
                 memoryUnmapped = true;
             } else {

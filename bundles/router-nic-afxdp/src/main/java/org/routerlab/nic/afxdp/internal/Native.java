@@ -32,6 +32,12 @@ final class Native {
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_XDP = 283;
     static final int MSG_DONTWAIT = 0x40;
+    static final int SOL_SOCKET = 1;
+    /** Busy-poll socket options (asm-generic/socket.h; Linux 3.11, 5.11, 5.11) and the socket's NAPI id (4.12). */
+    static final int SO_BUSY_POLL = 46;
+    static final int SO_INCOMING_NAPI_ID = 56;
+    static final int SO_PREFER_BUSY_POLL = 69;
+    static final int SO_BUSY_POLL_BUDGET = 70;
 
     static final int PROT_READ_WRITE = 0x3;
     static final int MAP_SHARED = 0x01;
@@ -64,6 +70,12 @@ final class Native {
 
     private static final MethodHandle SYSCALL4 = handle("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1), ERR);
+    private static final MethodHandle SYSCALL6 = handle("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), ERR);
+    private static final MethodHandle SYSCALL7 = handle("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                    JAVA_LONG), Linker.Option.firstVariadicArg(1), ERR);
     private static final MethodHandle SOCKET = handle("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERR);
     private static final MethodHandle SETSOCKOPT = handle("setsockopt",
@@ -126,6 +138,66 @@ final class Native {
         return (int) r;
     }
 
+    /** {@code syscall(number, a, b, c, d, e)}; returns the result or throws with the errno. */
+    static long syscall(final long number, final long a, final long b, final long c, final long d, final long e,
+            final String what) throws NativeException {
+        final MemorySegment cs = state();
+        final long r;
+        try {
+            r = (long) SYSCALL6.invokeExact(cs, number, a, b, c, d, e);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r < 0) {
+            throw new NativeException(what, errno(cs));
+        }
+        return r;
+    }
+
+    /** {@code syscall(number, a, b, c, d, e, f)} for the data path: the result, or minus the errno. Allocation-free. */
+    static long syscallNoThrow(final MemorySegment state, final long number, final long a, final long b,
+            final long c, final long d, final long e, final long f) {
+        final long r;
+        try {
+            r = (long) SYSCALL7.invokeExact(state, number, a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return r < 0 ? -errno(state) : r;
+    }
+
+    /** {@code send(fd, buffer, length, 0)} (netlink requests); returns the bytes sent or throws. */
+    static long send(final int fd, final MemorySegment buffer, final long length, final String what)
+            throws NativeException {
+        final MemorySegment cs = state();
+        final long r;
+        try {
+            r = (long) SENDTO.invokeExact(cs, fd, buffer, length, 0, MemorySegment.NULL, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r < 0) {
+            throw new NativeException(what, errno(cs));
+        }
+        return r;
+    }
+
+    /** {@code recv(fd, buffer, size, 0)} (netlink replies); returns the bytes received or throws. */
+    static long recv(final int fd, final MemorySegment buffer, final String what) throws NativeException {
+        final MemorySegment cs = state();
+        final long r;
+        try {
+            r = (long) RECVFROM.invokeExact(cs, fd, buffer, buffer.byteSize(), 0, MemorySegment.NULL,
+                    MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r < 0) {
+            throw new NativeException(what, errno(cs));
+        }
+        return r;
+    }
+
     static int socket(final int domain, final int type, final int protocol, final String what) throws NativeException {
         final MemorySegment cs = state();
         final int fd;
@@ -170,6 +242,26 @@ final class Native {
                 throw new NativeException(what, errno(state));
             }
             return len.get(JAVA_INT, 0);
+        }
+    }
+
+    /** {@code setsockopt} of one {@code int}. */
+    static void setIntOption(final int fd, final int level, final int name, final int value, final String what)
+            throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment v = arena.allocate(JAVA_INT);
+            v.set(JAVA_INT, 0, value);
+            setsockopt(fd, level, name, v, what);
+        }
+    }
+
+    /** {@code getsockopt} of one {@code int}. */
+    static int intOption(final int fd, final int level, final int name, final MemorySegment state,
+            final String what) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment v = arena.allocate(JAVA_INT);
+            getsockopt(fd, level, name, v, state, what);
+            return v.get(JAVA_INT, 0);
         }
     }
 
@@ -236,7 +328,11 @@ final class Native {
         return r < 0 ? errno(state) : 0;
     }
 
-    /** The AF_XDP receive wakeup for drivers that ask for it: a non-blocking {@code recvfrom} of nothing. */
+    /**
+     * The AF_XDP receive wakeup for drivers that ask for it: a non-blocking {@code recvfrom} of nothing. On a socket
+     * with {@code SO_BUSY_POLL} set and a NAPI id learned, the same call first runs {@code napi_busy_loop} once
+     * for the queue's NAPI (receive processing in the calling thread: {@code xsk_recvmsg}).
+     */
     static int wakeRx(final int fd, final MemorySegment state) {
         final long r;
         try {

@@ -165,6 +165,37 @@ final class XskSocket implements AutoCloseable {
     }
 
     /**
+     * Preferred busy polling on this socket: {@code SO_BUSY_POLL} (µs; non-zero enables busy polling in
+     * {@code recvfrom}/{@code sendto}), {@code SO_PREFER_BUSY_POLL} (the kernel leaves the queue's NAPI to the
+     * busy-polling thread while the device's {@code napi_defer_hard_irqs}/{@code gro_flush_timeout} defer it) and
+     * {@code SO_BUSY_POLL_BUDGET} (frames per NAPI poll). CAP_NET_ADMIN; Linux 5.11+.
+     */
+    void preferBusyPoll(final int usec, final int budget) throws NativeException {
+        Native.setIntOption(fd, Native.SOL_SOCKET, Native.SO_BUSY_POLL, Math.max(1, usec),
+                "setsockopt(SO_BUSY_POLL, " + Math.max(1, usec) + ")");
+        Native.setIntOption(fd, Native.SOL_SOCKET, Native.SO_PREFER_BUSY_POLL, 1, "setsockopt(SO_PREFER_BUSY_POLL)");
+        Native.setIntOption(fd, Native.SOL_SOCKET, Native.SO_BUSY_POLL_BUDGET, budget,
+                "setsockopt(SO_BUSY_POLL_BUDGET, " + budget + ")");
+    }
+
+    /** {@code getsockopt(SOL_SOCKET, option)} (the busy-poll options read back, for logs and tests). */
+    int socketOption(final int option, final MemorySegment state) throws NativeException {
+        return Native.intOption(fd, Native.SOL_SOCKET, option, state, "getsockopt(SOL_SOCKET, " + option + ")");
+    }
+
+    /**
+     * The NAPI id the socket learned from the first frame it received ({@code SO_INCOMING_NAPI_ID}), or 0: none yet,
+     * or none at all (generic XDP runs on the device's rx queue, which has no NAPI id), or the call failed.
+     */
+    int napiId(final MemorySegment state) {
+        try {
+            return socketOption(Native.SO_INCOMING_NAPI_ID, state);
+        } catch (NativeException e) {
+            return 0;
+        }
+    }
+
+    /**
      * Reads {@code struct xdp_statistics} into {@code out}: rx_dropped, rx_invalid_descs, tx_invalid_descs,
      * rx_ring_full, rx_fill_ring_empty_descs, tx_ring_empty_descs. Returns false if the call failed.
      */

@@ -277,6 +277,72 @@ class AfXdpEndToEndTest {
         assertAccounted(s);
     }
 
+    /**
+     * nic.busy.poll=on: the sockets carry the busy-poll options (read back with getsockopt), the devices' NAPI
+     * deferral is set while the router runs and restored after, the forwarding thread busy-polls each device's NAPI
+     * (the kernel counts BusyPollRxPackets in the router's namespace), and the router still routes.
+     */
+    @Test
+    void shouldBusyPollTheNapiFromTheForwardingThread() throws Exception {
+        final AfXdpNicBackend backend = new AfXdpNicBackend();
+        final EngineHarness engine = engine(backend);
+        final long busyBefore = busyPollRxPackets();
+        topology.inside(topology.r, () -> {
+            engine.start(new RunLimits(Duration.ofSeconds(120).toNanos(), 0), Map.of("dma", "premapped-reuse",
+                    "nic.xdp.mode", "drv", "nic.busy.poll", "on"));
+            return null;
+        });
+        assertEquals(EngineState.RUNNING, engine.status().state(), () -> String.valueOf(engine.status().error()));
+        final RouterStatus s;
+        try {
+            final AfXdpSession session = backend.sessions().iterator().next();
+            final MemorySegment state = Native.newCallState();
+            for (final AfXdpPort p : session.afxdpPorts()) {
+                assertEquals(10, p.socket().socketOption(Native.SO_BUSY_POLL, state), p.info().name());
+                assertEquals(1, p.socket().socketOption(Native.SO_PREFER_BUSY_POLL, state), p.info().name());
+                assertEquals("2", sysfs(p.info().name(), "napi_defer_hard_irqs"));
+                assertEquals("200000", sysfs(p.info().name(), "gro_flush_timeout"));
+            }
+            final Topology.Result ping = topology.tryIn(topology.a, 20, "ping", "-c", "5", "-i", "0.2", "-W", "2",
+                    Topology.B_ADDRESS);
+            assertTrue(ping.output().contains(" 0% packet loss"), ping.output());
+            final Process server = topology.spawn(topology.b, "iperf3", "-s", "-1", "-p", "5303");
+            topology.awaitListening(topology.b, 5303);
+            final Topology.Result tcp = topology.tryIn(topology.a, 30, "iperf3", "-c", Topology.B_ADDRESS, "-p",
+                    "5303", "-t", "2", "-J");
+            server.waitFor();
+            assertTrue(jsonDouble(tcp.output(), "bits_per_second") > 1e6, "TCP goes through: " + tcp.output());
+            final Map<String, Long> r1 = engine.status().ports().get("r1");
+            assertTrue(r1.get("busy_polls") > 0, r1.toString());
+            assertTrue(r1.get("busy_poll_napi_id") > 0, r1.toString());
+            assertTrue(busyPollRxPackets() > busyBefore, "the kernel counted frames received by busy polling");
+        } finally {
+            s = stop(engine);
+        }
+        assertAccounted(s);
+        assertEquals("0", sysfs("r1", "napi_defer_hard_irqs"), "restored at close");
+        assertEquals("0", sysfs("r1", "gro_flush_timeout"), "restored at close");
+        assertFalse(topology.xdpAttached(topology.r, "r1"), "nothing attached after the run");
+    }
+
+    private static String sysfs(final String dev, final String attribute) throws Exception {
+        return topology.tryIn(topology.r, 10, "cat", "/sys/class/net/" + dev + "/" + attribute).output().strip();
+    }
+
+    /** TcpExt BusyPollRxPackets of the router's namespace. */
+    private static long busyPollRxPackets() throws Exception {
+        final String[] lines = topology.tryIn(topology.r, 10, "cat", "/proc/net/netstat").output().split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].startsWith("TcpExt:") && lines[i + 1].startsWith("TcpExt:")) {
+                final List<String> keys = List.of(lines[i].trim().split("\\s+"));
+                final String[] values = lines[i + 1].trim().split("\\s+");
+                final int k = keys.indexOf("BusyPollRxPackets");
+                return k < 0 ? -1 : Long.parseLong(values[k]);
+            }
+        }
+        return -1;
+    }
+
     @Test
     void shouldDetachEverythingWhenTheBundleStopsWhileForwarding() throws Exception {
         final AfXdpNicBackend backend = new AfXdpNicBackend();
