@@ -283,6 +283,7 @@ final class ForwardingLoop {
      */
     void run() {
         StrategyCalls.warmUp(); // before the clock starts: see there why
+        rxMissed(); // resolves the port counters' class here, not in the first platform swap's commit step
         final DmaStrategy first = owners[activeSlot];
         blame = activeSlot;
         first.attach(new DmaContext(session.platform(), List.of(strategyPorts)));

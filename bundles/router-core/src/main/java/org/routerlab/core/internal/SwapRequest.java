@@ -21,6 +21,12 @@ final class SwapRequest {
         RECORD
     }
 
+    /**
+     * Resolved when this class is initialized (on the control plane, with the first request), not by the forwarding
+     * thread when it completes the first swap: loading a class through the framework takes hundreds of microseconds.
+     */
+    private static final Class<?> RECORD = SwapRecord.class;
+
     private final Kind kind;
     private final String what;
     private final String from;

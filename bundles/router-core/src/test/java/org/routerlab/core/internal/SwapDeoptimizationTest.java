@@ -60,23 +60,34 @@ class SwapDeoptimizationTest {
         config.put("service.pid", "routerlab.router");
         engine.activate(null, config);
         final List<String> deoptimized = new ArrayList<>();
+        final List<String> loaded = new ArrayList<>();
         try (Recording recording = new Recording()) {
             recording.enable("jdk.Deoptimization");
+            recording.enable("jdk.ClassLoad").withoutThreshold();
             recording.start();
             engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0), Map.of());
             // Long enough for the loop to be compiled by C2 with per-packet alone (well under a second here).
             Thread.sleep(3_000);
+            final java.time.Instant swapsBegin = java.time.Instant.now();
             for (final String to : List.of("premapped-reuse", "recycle", "per-packet", "premapped-reuse")) {
                 final SwapRecord r = engine.swap("dma", to);
                 assertTrue(r.ok(), r::toString);
                 Thread.sleep(300);
             }
+            final java.time.Instant swapsEnd = java.time.Instant.now();
             engine.stop();
             assertTrue(engine.awaitFinished(Duration.ofSeconds(30)));
             recording.stop();
             final Path file = dir.resolve("deopt.jfr");
             recording.dump(file);
             for (final RecordedEvent e : RecordingFile.readAllEvents(file)) {
+                if ("jdk.ClassLoad".equals(e.getEventType().getName())) {
+                    if (e.getThread() != null && "routerlab-forwarding".equals(e.getThread().getJavaName())
+                            && e.getStartTime().isAfter(swapsBegin) && e.getStartTime().isBefore(swapsEnd)) {
+                        loaded.add(e.getClass("loadedClass").getName());
+                    }
+                    continue;
+                }
                 final RecordedMethod m = e.getValue("method");
                 final String method = m == null ? "" : m.getType().getName() + "." + m.getName();
                 final String reason = e.getString("reason");
@@ -88,5 +99,7 @@ class SwapDeoptimizationTest {
         final RouterStatus s = engine.status();
         assertEquals(EngineState.FINISHED, s.state(), () -> "error: " + s.error());
         assertEquals(List.of(), deoptimized, "compiled strategy calls invalidated by a new strategy class");
+        // Nor does a swap's step load a class on the forwarding thread (through the framework: hundreds of us).
+        assertEquals(List.of(), loaded, "classes loaded by the forwarding thread during the swaps");
     }
 }

@@ -33,6 +33,12 @@ public final class ClassicDriverStrategy implements DmaStrategy {
     /** Device of the port being drained at detach. */
     private int drainDevice;
     /**
+     * Resolved when this class is initialized (where strategies are created, off the data path), not at the first
+     * {@code detach} on the forwarding thread: loading a class through the framework takes hundreds of microseconds,
+     * more than a hot swap's step.
+     */
+    private static final Class<?> RX_RECLAIM = RxReclaim.class;
+    /**
      * Linked here, on the thread that creates the strategy: a lambda first evaluated in {@link #detach()} would
      * bootstrap its call site there, milliseconds on the forwarding thread at the end of a hot swap.
      */

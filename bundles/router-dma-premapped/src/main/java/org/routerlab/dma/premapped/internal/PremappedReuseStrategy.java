@@ -31,6 +31,14 @@ import org.routerlab.api.platform.DmaPlatform;
  * </pre>
  */
 final class PremappedReuseStrategy implements DmaStrategy {
+    /**
+     * Resolved when this class is initialized (where strategies are created, off the data path), not at the first
+     * {@code detach} on the forwarding thread: loading a class through the framework takes hundreds of microseconds,
+     * more than a hot swap's step.
+     */
+    private static final Class<?> RX_RECLAIM = RxReclaim.class;
+    /** Likewise: the access a transmit grant gives, resolved here rather than at the first forwarded frame. */
+    private static final DeviceAccess GRANT = DeviceAccess.READ;
     private final String name;
     private final int ringCount;
     private final int configuredRingSize;
@@ -229,7 +237,7 @@ final class PremappedReuseStrategy implements DmaStrategy {
             // Hand the CPU's rewrite back to the device view of the buffer (a copy only if the mapping bounces).
             p.sync(ports[ownerPort[b]].info().device(), base + offset, batch.length(i), DmaDirection.TO_DEVICE);
             if (ownerPort[b] != egressPort) {
-                base = p.grant(device, b, DeviceAccess.READ);
+                base = p.grant(device, b, GRANT);
                 if (base != DmaPlatform.MAP_FAILED) {
                     granted[b] = device;
                 }

@@ -37,6 +37,12 @@ final class RecycleStrategy implements DmaStrategy {
     private long allocated;
     /** Device of the port being drained at detach. */
     private int drainDevice;
+    /**
+     * Resolved when this class is initialized (where strategies are created, off the data path), not at the first
+     * {@code detach} on the forwarding thread: loading a class through the framework takes hundreds of microseconds,
+     * more than a hot swap's step.
+     */
+    private static final Class<?> RX_RECLAIM = RxReclaim.class;
     /** Linked where the strategy is created, not on the forwarding thread at the end of a hot swap. */
     private final RxReclaim.Sink unmapReclaimed = this::unmapReclaimed;
 
