@@ -61,8 +61,12 @@ class AfXdpEndToEndTest {
     }
 
     private void start(final EngineHarness engine, final String dma) throws Exception {
+        start(engine, Map.of("dma", dma));
+    }
+
+    private void start(final EngineHarness engine, final Map<String, String> config) throws Exception {
         topology.inside(topology.r, () -> {
-            engine.start(new RunLimits(Duration.ofSeconds(120).toNanos(), 0), Map.of("dma", dma));
+            engine.start(new RunLimits(Duration.ofSeconds(120).toNanos(), 0), config);
             return null;
         });
         assertEquals(EngineState.RUNNING, engine.status().state(), () -> String.valueOf(engine.status().error()));
@@ -255,7 +259,10 @@ class AfXdpEndToEndTest {
     @Test
     void shouldKeepForwardingAcrossHotSwapsOfTheStrategy() throws Exception {
         final EngineHarness engine = engine();
-        start(engine, "premapped-reuse"); // a shared UMEM: every strategy runs on it without copies
+        // A shared UMEM: every strategy runs on it without copies. A swap is make-before-break, so the UMEM must
+        // hold the old strategy's pool and the new one's at once: premapped-reuse's two rings of 4096 per port
+        // next to another strategy's ring (the default, 2 rings + own frames + 512, refuses the swap back to it).
+        start(engine, Map.of("dma", "premapped-reuse", "nic.frames", Integer.toString(4 * 4096 + 256 + 512)));
         final RouterStatus s;
         try {
             // Neighbours first (first contact is shouldRouteBetweenRealHostsAndUnloadCleanly's to check; here it
@@ -273,6 +280,10 @@ class AfXdpEndToEndTest {
             assertTrue(ping.output().contains(" 0% packet loss"), "after the swaps: " + ping.output());
         } finally {
             s = stop(engine);
+        }
+        assertEquals(4, s.swaps().size(), () -> String.valueOf(s.swaps()));
+        for (final org.routerlab.api.engine.SwapRecord swap : s.swaps()) {
+            assertTrue(swap.ok(), () -> "refused or failed: " + swap);
         }
         assertAccounted(s);
     }
