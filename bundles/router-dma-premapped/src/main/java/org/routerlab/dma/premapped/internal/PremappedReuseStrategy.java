@@ -161,7 +161,8 @@ final class PremappedReuseStrategy implements DmaStrategy {
         if (needed > platform.freeBuffers()) {
             throw new IllegalArgumentException("dma.rings=" + ringCount + " x ring size x " + ports.length
                     + " ports needs " + needed + " buffers, the platform has " + platform.freeBuffers()
-                    + " free (raise nic.buffers or lower dma.ring.size)");
+                    + " free (raise the backend's buffers: nic.buffers, nic.frames on af-xdp; or lower dma.ring.size;"
+                    + " a hot swap needs room for the old strategy's buffers and these at once)");
         }
         maxRingSize = maxRing;
     }
