@@ -28,6 +28,12 @@ public final class ClassicDriverStrategy implements DmaStrategy {
     private DmaPlatform platform;
     private NicPort[] ports;
     private int bufferSize;
+    /**
+     * Capacity of the batch that takes back unfilled rx descriptors at detach: {@code RxReclaim.drain} repeats until
+     * the port has none left, so a burst's worth does; a ring-sized batch was 160 KiB of garbage per strategy, and a
+     * hot swap makes a strategy per swap.
+     */
+    private static final int RECLAIM_CHUNK = 64;
     private PacketBatch reclaimed;
     private long outstanding;
     /** Device of the port being drained at detach. */
@@ -67,11 +73,7 @@ public final class ClassicDriverStrategy implements DmaStrategy {
         final List<NicPort> list = context.ports();
         this.ports = list.toArray(new NicPort[0]);
         this.bufferSize = platform.bufferSize();
-        int maxRing = 1;
-        for (final NicPort p : ports) {
-            maxRing = Math.max(maxRing, p.rxRingSize());
-        }
-        this.reclaimed = new PacketBatch(Math.min(maxRing, 4096));
+        this.reclaimed = new PacketBatch(RECLAIM_CHUNK);
     }
 
     @Override

@@ -10,6 +10,8 @@ import org.routerlab.api.nic.NicBackend;
 @Component(service = DmaStrategyFactory.class, property = NicBackend.NAME_PROPERTY + "=premapped-reuse")
 public final class PremappedReuseFactory implements DmaStrategyFactory {
     static final String NAME = "premapped-reuse";
+    /** The per-buffer tables a detached strategy leaves for the next one (a hot swap creates one per swap). */
+    private final BufferTables.Spare spare = new BufferTables.Spare();
 
     @Override
     public String name() {
@@ -24,7 +26,12 @@ public final class PremappedReuseFactory implements DmaStrategyFactory {
     @Override
     public DmaStrategy create(final Map<String, String> config) {
         return new PremappedReuseStrategy(NAME, positive(config, "dma.rings", 2, 2, 64),
-                positive(config, "dma.ring.size", 0, 0, 65536));
+                positive(config, "dma.ring.size", 0, 0, 65536), spare);
+    }
+
+    /** For tests: the tables a detached strategy left, or null. */
+    BufferTables spare() {
+        return spare.peek();
     }
 
     private static int positive(final Map<String, String> config, final String key, final int def, final int min,

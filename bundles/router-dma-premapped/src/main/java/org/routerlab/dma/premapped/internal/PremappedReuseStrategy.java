@@ -50,9 +50,19 @@ final class PremappedReuseStrategy implements DmaStrategy {
     private int[] ownerRing;
     private long[] handle;
     private int[] granted;
+    /** Where the per-buffer tables come from and go back to once every buffer is released. */
+    private final BufferTables.Spare spare;
+    /** The spare tables being taken over, one per {@link #setUp} stage. */
+    private BufferTables reused;
     private int[][][] rings;
     private int[][] ringTop;
     private int[] active;
+    /**
+     * Capacity of the batch that takes back unfilled rx descriptors at detach: {@code RxReclaim.drain} repeats until
+     * the port has none left, so a burst's worth does; a ring-sized batch was 160 KiB of garbage per strategy, and a
+     * hot swap makes a strategy per swap.
+     */
+    private static final int RECLAIM_CHUNK = 64;
     private PacketBatch scratch;
     private long allocated;
     private long rotations;
@@ -61,14 +71,18 @@ final class PremappedReuseStrategy implements DmaStrategy {
     /** Where {@link #prepare} goes on: the port and ring being premapped (port == ports.length when done). */
     private int prepPort;
     private int prepRing;
-    /** The next stage of {@link #setUp}, and the largest ring (found by its first stage). */
+    /** The next stage of {@link #setUp}. */
     private int setUpStage;
-    private int maxRingSize;
 
     PremappedReuseStrategy(final String name, final int ringCount, final int ringSize) {
+        this(name, ringCount, ringSize, new BufferTables.Spare());
+    }
+
+    PremappedReuseStrategy(final String name, final int ringCount, final int ringSize, final BufferTables.Spare spare) {
         this.name = name;
         this.ringCount = ringCount;
         this.configuredRingSize = ringSize;
+        this.spare = spare;
     }
 
     @Override
@@ -135,12 +149,15 @@ final class PremappedReuseStrategy implements DmaStrategy {
         final int buffers = context.platform().bufferCount();
         switch (setUpStage++) {
             case 0 -> checkCapacity(context);
-            case 1 -> ownerPort = new int[buffers];
-            case 2 -> ownerRing = new int[buffers];
-            case 3 -> handle = new long[buffers];
+            case 1 -> {
+                reused = spare.take();
+                ownerPort = BufferTables.reuse(reused.ownerPort(), buffers, 0);
+            }
+            case 2 -> ownerRing = BufferTables.reuse(reused.ownerRing(), buffers, 0);
+            case 3 -> handle = BufferTables.reuse(reused.handle(), buffers);
             case 4 -> {
-                granted = new int[buffers];
-                java.util.Arrays.fill(granted, -1);
+                granted = BufferTables.reuse(reused.granted(), buffers, -1);
+                reused = null;
             }
             default -> buildRings();
         }
@@ -151,11 +168,9 @@ final class PremappedReuseStrategy implements DmaStrategy {
         final List<NicPort> list = context.ports();
         ports = list.toArray(new NicPort[0]);
         bufferSize = platform.bufferSize();
-        int maxRing = 1;
         long needed = 0;
         for (final NicPort port : ports) {
             final int size = configuredRingSize > 0 ? configuredRingSize : port.rxRingSize();
-            maxRing = Math.max(maxRing, size);
             needed += (long) size * ringCount;
         }
         if (needed > platform.freeBuffers()) {
@@ -164,14 +179,12 @@ final class PremappedReuseStrategy implements DmaStrategy {
                     + " free (raise the backend's buffers: nic.buffers, nic.frames on af-xdp; or lower dma.ring.size;"
                     + " a hot swap needs room for the old strategy's buffers and these at once)");
         }
-        maxRingSize = maxRing;
     }
 
     private void buildRings() {
-        final int maxRing = maxRingSize;
         ringTop = new int[ports.length][ringCount];
         active = new int[ports.length];
-        scratch = new PacketBatch(Math.min(maxRing, 4096));
+        scratch = new PacketBatch(RECLAIM_CHUNK);
         final int[][][] r = new int[ports.length][][];
         for (int p = 0; p < ports.length; p++) {
             final int size = configuredRingSize > 0 ? configuredRingSize : ports[p].rxRingSize();
@@ -322,6 +335,17 @@ final class PremappedReuseStrategy implements DmaStrategy {
             RxReclaim.drain(port, scratch, pushReclaimed);
         }
         retire(Long.MAX_VALUE); // every ring, at once
+        if (allocated == 0) {
+            // Nothing of ours is left anywhere: the next strategy of this factory may have the tables. Drop every
+            // reference to them, so that a call after detach fails here instead of writing into another's tables.
+            final BufferTables t = new BufferTables(ownerPort, ownerRing, handle, granted);
+            ownerPort = null;
+            ownerRing = null;
+            handle = null;
+            granted = null;
+            rings = null;
+            spare.give(t);
+        }
     }
 
     @Override

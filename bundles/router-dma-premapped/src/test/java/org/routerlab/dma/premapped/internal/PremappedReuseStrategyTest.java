@@ -54,6 +54,27 @@ class PremappedReuseStrategyTest {
         }
     }
 
+    /**
+     * A hot swap creates a strategy per swap: the per-buffer tables of one that has released everything go to the
+     * next one of the same factory instead of being allocated again, and the next one forwards with them exactly as
+     * with fresh ones (the harness checks ownership, faults and leaks).
+     */
+    @Test
+    void shouldHandItsTablesToTheNextStrategyOnceEverythingIsReleased() throws Exception {
+        final PremappedReuseFactory factory = new PremappedReuseFactory();
+        final StrategyHarness.Result first = StrategyHarness.run(factory, Map.of(), StrategyHarness.Scenario.forwarding());
+        final BufferTables left = factory.spare();
+        org.junit.jupiter.api.Assertions.assertNotNull(left, "a detached strategy leaves its tables");
+        final StrategyHarness.Result second = StrategyHarness.run(factory, Map.of(),
+                StrategyHarness.Scenario.forwarding());
+        final BufferTables back = factory.spare();
+        org.junit.jupiter.api.Assertions.assertSame(left.handle(), back.handle(), "the second strategy used them");
+        org.junit.jupiter.api.Assertions.assertSame(left.granted(), back.granted());
+        assertEquals(first.platform().get(PlatformOp.DMA_MAP.key()), second.platform().get(PlatformOp.DMA_MAP.key()));
+        assertEquals(first.received(), second.received());
+        assertEquals(first.transmitted(), second.transmitted());
+    }
+
     @Test
     void shouldRejectImpossibleGeometry() {
         assertThrows(IllegalArgumentException.class, () -> new PremappedReuseFactory().create(Map.of("dma.rings", "1")));

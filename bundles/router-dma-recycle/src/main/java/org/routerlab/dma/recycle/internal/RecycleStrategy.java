@@ -33,6 +33,12 @@ final class RecycleStrategy implements DmaStrategy {
     private int[] txDevice;
     private int[][] pool;
     private int[] poolTop;
+    /**
+     * Capacity of the batch that takes back unfilled rx descriptors at detach: {@code RxReclaim.drain} repeats until
+     * the port has none left, so a burst's worth does; a ring-sized batch was 160 KiB of garbage per strategy, and a
+     * hot swap makes a strategy per swap.
+     */
+    private static final int RECLAIM_CHUNK = 64;
     private PacketBatch scratch;
     private long allocated;
     /** Device of the port being drained at detach. */
@@ -70,11 +76,7 @@ final class RecycleStrategy implements DmaStrategy {
         java.util.Arrays.fill(txHandle, PacketBatch.NO_DMA);
         pool = new int[ports.length][poolSize];
         poolTop = new int[ports.length];
-        int maxRing = 1;
-        for (final NicPort p : ports) {
-            maxRing = Math.max(maxRing, p.rxRingSize());
-        }
-        scratch = new PacketBatch(Math.min(maxRing, 4096));
+        scratch = new PacketBatch(RECLAIM_CHUNK);
     }
 
     @Override
