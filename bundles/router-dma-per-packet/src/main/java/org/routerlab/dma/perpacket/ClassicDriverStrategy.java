@@ -28,22 +28,11 @@ public final class ClassicDriverStrategy implements DmaStrategy {
     private DmaPlatform platform;
     private NicPort[] ports;
     private int bufferSize;
-    /**
-     * Capacity of the batch that takes back unfilled rx descriptors at detach: {@code RxReclaim.drain} repeats until
-     * the port has none left, so a burst's worth does; a ring-sized batch was 160 KiB of garbage per strategy, and a
-     * hot swap makes a strategy per swap.
-     */
-    private static final int RECLAIM_CHUNK = 64;
-    private PacketBatch reclaimed;
+    /** Made with the strategy, off the forwarding thread (which also loads {@code RxReclaim} here, not at detach). */
+    private final PacketBatch reclaimed = RxReclaim.newBatch();
     private long outstanding;
     /** Device of the port being drained at detach. */
     private int drainDevice;
-    /**
-     * Resolved when this class is initialized (where strategies are created, off the data path), not at the first
-     * {@code detach} on the forwarding thread: loading a class through the framework takes hundreds of microseconds,
-     * more than a hot swap's step.
-     */
-    private static final Class<?> RX_RECLAIM = RxReclaim.class;
     /**
      * Linked here, on the thread that creates the strategy: a lambda first evaluated in {@link #detach()} would
      * bootstrap its call site there, milliseconds on the forwarding thread at the end of a hot swap.
@@ -73,7 +62,6 @@ public final class ClassicDriverStrategy implements DmaStrategy {
         final List<NicPort> list = context.ports();
         this.ports = list.toArray(new NicPort[0]);
         this.bufferSize = platform.bufferSize();
-        this.reclaimed = new PacketBatch(RECLAIM_CHUNK);
     }
 
     @Override

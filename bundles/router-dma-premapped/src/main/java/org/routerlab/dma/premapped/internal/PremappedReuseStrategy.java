@@ -32,12 +32,10 @@ import org.routerlab.api.platform.DmaPlatform;
  */
 final class PremappedReuseStrategy implements DmaStrategy {
     /**
-     * Resolved when this class is initialized (where strategies are created, off the data path), not at the first
-     * {@code detach} on the forwarding thread: loading a class through the framework takes hundreds of microseconds,
-     * more than a hot swap's step.
+     * The access a transmit grant gives, resolved when this class is initialized (where strategies are created, off
+     * the data path), not at the first forwarded frame: loading a class through the framework takes hundreds of
+     * microseconds, more than a hot swap's step.
      */
-    private static final Class<?> RX_RECLAIM = RxReclaim.class;
-    /** Likewise: the access a transmit grant gives, resolved here rather than at the first forwarded frame. */
     private static final DeviceAccess GRANT = DeviceAccess.READ;
     private final String name;
     private final int ringCount;
@@ -57,13 +55,8 @@ final class PremappedReuseStrategy implements DmaStrategy {
     private int[][][] rings;
     private int[][] ringTop;
     private int[] active;
-    /**
-     * Capacity of the batch that takes back unfilled rx descriptors at detach: {@code RxReclaim.drain} repeats until
-     * the port has none left, so a burst's worth does; a ring-sized batch was 160 KiB of garbage per strategy, and a
-     * hot swap makes a strategy per swap.
-     */
-    private static final int RECLAIM_CHUNK = 64;
-    private PacketBatch scratch;
+    /** Made with the strategy, off the forwarding thread (which also loads {@code RxReclaim} here, not at detach). */
+    private final PacketBatch scratch = RxReclaim.newBatch();
     private long allocated;
     private long rotations;
     /** Linked where the strategy is created, not on the forwarding thread at the end of a hot swap. */
@@ -184,7 +177,6 @@ final class PremappedReuseStrategy implements DmaStrategy {
     private void buildRings() {
         ringTop = new int[ports.length][ringCount];
         active = new int[ports.length];
-        scratch = new PacketBatch(RECLAIM_CHUNK);
         final int[][][] r = new int[ports.length][][];
         for (int p = 0; p < ports.length; p++) {
             final int size = configuredRingSize > 0 ? configuredRingSize : ports[p].rxRingSize();

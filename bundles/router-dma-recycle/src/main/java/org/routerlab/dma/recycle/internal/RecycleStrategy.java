@@ -33,22 +33,11 @@ final class RecycleStrategy implements DmaStrategy {
     private int[] txDevice;
     private int[][] pool;
     private int[] poolTop;
-    /**
-     * Capacity of the batch that takes back unfilled rx descriptors at detach: {@code RxReclaim.drain} repeats until
-     * the port has none left, so a burst's worth does; a ring-sized batch was 160 KiB of garbage per strategy, and a
-     * hot swap makes a strategy per swap.
-     */
-    private static final int RECLAIM_CHUNK = 64;
-    private PacketBatch scratch;
+    /** Made with the strategy, off the forwarding thread (which also loads {@code RxReclaim} here, not at detach). */
+    private final PacketBatch scratch = RxReclaim.newBatch();
     private long allocated;
     /** Device of the port being drained at detach. */
     private int drainDevice;
-    /**
-     * Resolved when this class is initialized (where strategies are created, off the data path), not at the first
-     * {@code detach} on the forwarding thread: loading a class through the framework takes hundreds of microseconds,
-     * more than a hot swap's step.
-     */
-    private static final Class<?> RX_RECLAIM = RxReclaim.class;
     /** Linked where the strategy is created, not on the forwarding thread at the end of a hot swap. */
     private final RxReclaim.Sink unmapReclaimed = this::unmapReclaimed;
 
@@ -76,7 +65,6 @@ final class RecycleStrategy implements DmaStrategy {
         java.util.Arrays.fill(txHandle, PacketBatch.NO_DMA);
         pool = new int[ports.length][poolSize];
         poolTop = new int[ports.length];
-        scratch = new PacketBatch(RECLAIM_CHUNK);
     }
 
     @Override
