@@ -29,11 +29,23 @@ final class CBaseline {
     static final String NAME = "c-dir-24-8";
     private static final String FLAGS = "-O3 -march=native";
 
-    private CBaseline() {
+    /** The directory holding the program, the table and the pools. */
+    private final Path dir;
+    /** The table they were written from, for {@link #verify}. */
+    private final RouteSet set;
+
+    private CBaseline(final Path dir, final RouteSet set) {
+        this.dir = dir;
+        this.set = set;
     }
 
-    /** Writes the table and the pools, compiles the program; returns the directory holding all three. */
-    static Path prepare(final List<String> patterns) throws Exception {
+    /** The command that starts one child: the program, its directory, the burst. */
+    List<String> command(final int burst) {
+        return List.of(dir.resolve("dir24_8").toString(), dir.toString(), Integer.toString(burst));
+    }
+
+    /** Writes the table and the pools and compiles the program, in a temporary directory. */
+    static CBaseline prepare(final List<String> patterns) throws Exception {
         final Path dir = Files.createTempDirectory("routerlab-c-dir24-8-");
         dir.toFile().deleteOnExit();
         final RouteSet set = FullTable.load();
@@ -70,12 +82,11 @@ final class CBaseline {
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
         }
         System.err.println(NAME + ": " + String.join(" ", command.subList(0, 3)) + " (" + routes.size() + " routes)");
-        return dir;
+        return new CBaseline(dir, set);
     }
 
     /** Fails unless the C program answers every pool exactly as the Java DIR-24-8 does. */
-    static void verify(final PrintStream in, final BufferedReader out, final List<String> patterns) throws Exception {
-        final RouteSet set = FullTable.load();
+    void verify(final PrintStream in, final BufferedReader out, final List<String> patterns) throws Exception {
         try (RouteTable java = Algorithms.byName("dir-24-8").build(set)) {
             for (final String pattern : patterns) {
                 long expected = 0;

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -85,18 +84,18 @@ public final class LookupCpu {
         final String java = ProcessHandle.current().info().command().orElse("java");
         final String classpath = System.getProperty("java.class.path");
         final List<Child> children = new ArrayList<>();
-        Path native_ = null;
+        CBaseline baseline = null;
         for (final String algorithm : algorithms) {
             if (algorithm.equals(CBaseline.NAME)) {
-                if (native_ == null) {
-                    native_ = CBaseline.prepare(patterns);
+                if (baseline == null) {
+                    baseline = CBaseline.prepare(patterns);
                 }
-                final Process process = new ProcessBuilder(native_.resolve("dir24_8").toString(), native_.toString(),
-                        Integer.toString(burst)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                final Process process = new ProcessBuilder(baseline.command(burst))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 final Child child = new Child(algorithm, process,
                         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
                         new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8));
-                CBaseline.verify(child.in(), child.out(), patterns);
+                baseline.verify(child.in(), child.out(), patterns);
                 children.add(child);
                 continue;
             }

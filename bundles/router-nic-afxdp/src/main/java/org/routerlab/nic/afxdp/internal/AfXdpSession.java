@@ -31,9 +31,12 @@ final class AfXdpSession implements NicSession {
         String mode;
         /** The io_uring busy-polling the device's NAPIs (nic.busy.poll), or null. */
         NapiPoller poller;
-        /** Device NAPI settings changed for busy polling, restored at close: attribute file, value before, set. */
-        final List<java.nio.file.Path> napiFiles = new ArrayList<>();
-        final List<long[]> napiValues = new ArrayList<>();
+        /** Device NAPI settings changed for busy polling, restored at close. */
+        final List<NapiSetting> napiSettings = new ArrayList<>();
+    }
+
+    /** A device attribute set for busy polling: its file, its value before, the value set. */
+    private record NapiSetting(java.nio.file.Path file, long before, long set) {
     }
 
     private final AfXdpConfig config;
@@ -231,8 +234,7 @@ final class AfXdpSession implements NicSession {
                 return;
             }
             SysfsNet.write(file, value);
-            a.napiFiles.add(file);
-            a.napiValues.add(new long[] {before, value});
+            a.napiSettings.add(new NapiSetting(file, before, value));
             log.append(", ").append(attribute).append(" 0 -> ").append(value).append(" (until close)");
         } catch (java.io.IOException | NumberFormatException e) {
             log.append(", ").append(attribute).append(" not set (").append(e).append(')');
@@ -284,18 +286,16 @@ final class AfXdpSession implements NicSession {
                 a.poller.close();
                 a.poller = null;
             }
-            for (int k = 0; k < a.napiFiles.size(); k++) {
-                final long[] v = a.napiValues.get(k);
+            for (final NapiSetting n : a.napiSettings) {
                 try {
-                    if (SysfsNet.read(a.napiFiles.get(k)) == v[1]) {
-                        SysfsNet.write(a.napiFiles.get(k), v[0]);
+                    if (SysfsNet.read(n.file()) == n.set()) { // unless someone changed it since
+                        SysfsNet.write(n.file(), n.before());
                     }
                 } catch (java.io.IOException | NumberFormatException e) {
-                    LOG.warn("af-xdp: {}: could not restore {}: {}", a.iface.name(), a.napiFiles.get(k), e.toString());
+                    LOG.warn("af-xdp: {}: could not restore {}: {}", a.iface.name(), n.file(), e.toString());
                 }
             }
-            a.napiFiles.clear();
-            a.napiValues.clear();
+            a.napiSettings.clear();
         }
         if (sysfs != null) {
             sysfs.close();

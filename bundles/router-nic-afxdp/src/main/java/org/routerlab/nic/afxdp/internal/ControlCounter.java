@@ -34,9 +34,9 @@ enum ControlCounter {
     TX_KICKS_EAGAIN("tx_kicks_eagain"),
     /** Frames received into the rx ring but never handed to the engine, because a reclaim took them back. */
     RX_DISCARDED_AT_STOP("rx_discarded_at_reclaim"),
-    /** Busy polls (recvfrom running the queue's NAPI in the forwarding thread), with nic.busy.poll. */
+    /** Busy polls (io_uring running the device's NAPI in the forwarding thread), with nic.busy.poll. */
     BUSY_POLLS("busy_polls"),
-    /** The NAPI id the socket busy-polls (0: none learned yet, or busy polling off). */
+    /** The (first) NAPI id of the device that the port busy-polls (0: busy polling off). */
     BUSY_POLL_NAPI_ID("busy_poll_napi_id"),
     /** XDP_STATISTICS of the socket, as last read. */
     XDP_RX_DROPPED("xdp_rx_dropped"),

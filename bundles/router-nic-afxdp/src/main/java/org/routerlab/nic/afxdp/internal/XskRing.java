@@ -120,11 +120,6 @@ final class XskRing {
         return Math.min(n, max);
     }
 
-    /** Entries ready to read as last seen (no load of the producer index). */
-    int cachedAvailable() {
-        return cachedProducer - cachedConsumer;
-    }
-
     /** Every entry ready to read now (always refreshes the producer index with a load-acquire). */
     int availableNow() {
         cachedProducer = (int) INT.getAcquire(memory, producerAt);
