@@ -115,14 +115,18 @@ final class Bpf {
      * therefore writes the first {@link #TX_HEADER} bytes of {@code frame} back, gives the frame a UDP source port
      * of {@link #TX_BASE_PORT} + a random number below {@code flows}, and returns {@code XDP_TX}, which the live
      * BPF_PROG_RUN turns into a redirect out of the context's ingress interface. The UDP checksum is 0, so the port
-     * needs no fix-up. 26 instructions; each one's bytes and meaning are next to its {@code insn} call.
+     * needs no fix-up. A frame whose ingress interface is not {@code ifindex} is passed untouched, so the program
+     * can also sit attached to another device (see {@link TrafficTool#generateLive}: it keeps the program in the
+     * kernel's XDP dispatcher). 30 instructions; each one's bytes and meaning are next to its {@code insn} call.
      */
-    static int loadTxFlows(final byte[] frame, final int flows) throws NativeException {
+    static int loadTxFlows(final byte[] frame, final int flows, final int ifindex) throws NativeException {
         if (flows < 1 || flows > 65536 - TX_BASE_PORT || frame.length < TX_HEADER) {
             throw new IllegalArgumentException("generator: flows must be 1.." + (65536 - TX_BASE_PORT)
                     + " and the frame at least " + TX_HEADER + " bytes");
         }
         final java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream();
+        insn(p, 0x61, 2, 1, 12, 0); //       -2: r2 = *(u32 *)(r1 + 12)   ingress_ifindex
+        insn(p, 0x55, 2, 0, 26, ifindex); // -1: if r2 != ifindex goto +26 to the XDP_PASS at 26
         insn(p, 0xbf, 6, 1, 0, 0); //         0: r6 = r1                   keep the context across the helper call
         insn(p, 0x85, 0, 0, 0, 7); //         1: call bpf_get_prandom_u32  r0 = a random u32
         insn(p, 0x61, 2, 6, 0, 0); //         2: r2 = *(u32 *)(r6 + 0)    data
@@ -144,6 +148,8 @@ final class Bpf {
         insn(p, 0x95, 0, 0, 0, 0); //         23: exit
         insn(p, 0xb7, 0, 0, 0, 1); //         24: r0 = XDP_DROP
         insn(p, 0x95, 0, 0, 0, 0); //         25: exit
+        insn(p, 0xb7, 0, 0, 0, 2); //         26: r0 = XDP_PASS            another device's frame
+        insn(p, 0x95, 0, 0, 0, 0); //         27: exit
         return loadXdp(p.toByteArray(), "rl_gen_tx");
     }
 

@@ -58,6 +58,71 @@ class TrafficToolTest {
             Native.close(fds[0]);
         }
         assertTrue(!topology.xdpAttached(topology.a, "a0"), "the generator's pass program is detached");
+        assertTrue(!topology.xdpAttached(topology.a, "lo"), "the generator's program left the loopback device");
+    }
+
+    /**
+     * The generator keeps its program attached to the loopback device while it runs (so that the kernel's XDP
+     * dispatcher does not change, and wait for RCU, around every BPF_PROG_RUN): there it must pass every frame
+     * untouched, and only frames "received" on the generator's own device get the headers and XDP_TX.
+     */
+    @Test
+    void shouldTransmitOnlyFramesOfItsOwnDeviceSoThatItCanStayAttachedElsewhere() throws Exception {
+        topology.inside(topology.a, () -> {
+            final int lo = Interfaces.lookup("lo").ifindex();
+            final int a0 = Interfaces.lookup("a0").ifindex();
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                final java.lang.foreign.MemorySegment frame = arena.allocate(60, 8);
+                TrafficTool.udpFrame(frame, 0, 0x020000000102L, Topology.R1_MAC,
+                        TrafficTool.parseIp(Topology.A_ADDRESS), TrafficTool.parseIp(Topology.B_ADDRESS), 10000, 9,
+                        60);
+                final byte[] template = frame.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                final byte[] other = template.clone();
+                other[Bpf.TX_HEADER] = 0x55; // a payload byte the program never writes
+                other[0] = 0x7e; // and a destination MAC byte it would restore
+                for (final int[] c : new int[][] {{a0, 2}, {lo, 3}}) { // device the program is for -> verdict on lo
+                    final int prog = Bpf.loadTxFlows(template, 64, c[0]);
+                    try {
+                        final byte[] out = new byte[other.length];
+                        assertEquals(c[1], runOnce(arena, prog, other, lo, out), "verdict for ifindex " + c[0]);
+                        if (c[1] == 2) {
+                            assertTrue(java.util.Arrays.equals(other, out), "passed untouched");
+                        } else {
+                            assertEquals(template[0], out[0], "headers restored");
+                            final int port = (out[34] & 0xff) << 8 | out[35] & 0xff;
+                            assertTrue(port >= Bpf.TX_BASE_PORT && port < Bpf.TX_BASE_PORT + 64, "port " + port);
+                        }
+                    } finally {
+                        Native.close(prog);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** One plain BPF_PROG_RUN of an XDP program on {@code in} as received on {@code ifindex}; returns the verdict. */
+    private static int runOnce(final java.lang.foreign.Arena arena, final int prog, final byte[] in, final int ifindex,
+            final byte[] out) throws NativeException {
+        final java.lang.foreign.MemorySegment attr = Bpf.newAttr(arena);
+        final java.lang.foreign.MemorySegment data = arena.allocate(in.length, 8);
+        final java.lang.foreign.MemorySegment result = arena.allocate(256, 8);
+        final java.lang.foreign.MemorySegment ctx = arena.allocate(24, 8);
+        java.lang.foreign.MemorySegment.copy(in, 0, data, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, in.length);
+        ctx.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, in.length);
+        ctx.set(java.lang.foreign.ValueLayout.JAVA_INT, 12, ifindex);
+        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, prog);
+        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, 8, in.length);
+        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, 12, (int) result.byteSize());
+        attr.set(java.lang.foreign.ValueLayout.JAVA_LONG, 16, data.address());
+        attr.set(java.lang.foreign.ValueLayout.JAVA_LONG, 24, result.address());
+        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, 32, 1);
+        attr.set(java.lang.foreign.ValueLayout.JAVA_INT, 40, (int) ctx.byteSize());
+        attr.set(java.lang.foreign.ValueLayout.JAVA_LONG, 48, ctx.address());
+        Native.bpf(Bpf.PROG_TEST_RUN, attr, "bpf(BPF_PROG_RUN)");
+        assertEquals(in.length, attr.get(java.lang.foreign.ValueLayout.JAVA_INT, 12), "data_size_out");
+        java.lang.foreign.MemorySegment.copy(result, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
+        return attr.get(java.lang.foreign.ValueLayout.JAVA_INT, 4);
     }
 
     @Test
