@@ -35,10 +35,17 @@
 #            (auto on veth); af-xdp-drv/DMA: the same with nic.xdp.mode=drv (native XDP on r1 and r2).
 #   generator: no router: a native XDP drop on r1; r1's rx_packets is what the generator alone puts through.
 # - NICE=-10 runs the generator, the Java router and (threaded) r1's NAPI kthread with that nice value, on a machine
-#   shared with other work (softirq work runs at the priority of the task it interrupts, or in ksoftirqd).
+#   shared with other work (softirq work runs at the priority of the task it interrupts, or in ksoftirqd). With
+#   the scheduler's autogroups (kernel.sched_autogroup_enabled=1) a nice value counts only among the tasks of one
+#   session, and each session competes as a whole at nice 0: so the generator and the router each start in a
+#   session of their own (setsid) whose autogroup gets NICE too. Without that, NICE=-15 did not put them above
+#   other sessions' work, and in the threaded placement r1's NAPI kthread (nice -15, outside any autogroup) had
+#   about 28 times the weight of the whole router process.
 #
 # - NAPI_NICE: the nice value of r1's NAPI kthread (threaded, busypoll placements); NICE by default.
 # - ROUTER_ARGS="--set nic.rx.ring=16384 …": more options for the Java router.
+# - A config may carry router settings after a '+': af-xdp-drv/premapped-reuse+burst=256+routing=dir-24-8 (each
+#   one becomes --set KEY=VALUE), so that settings can be compared in one interleaved series.
 # - INTERLEAVE=1: round robin (each round starts every config afresh, one warm-up run, one measured run), so that a
 #   change in the machine's load touches every config alike; by default each config runs all its runs in a row.
 #
@@ -131,6 +138,13 @@ ip netns exec "$B" "${TOOL[@]}" sink --dev b0 --hook "$SINK" >"$WORK/sink.log" 2
 PIDS+=($!)
 sleep 1
 
+# Gives the session that PID leads (started with setsid) the nice value NICE as a whole (see above).
+group_nice() {
+    [[ -w "/proc/$1/autogroup" ]] || return 0
+    [[ "$(ps -o sid= -p "$1" | tr -d ' ')" == "$1" ]] || { echo "afxdp-bench: $1 leads no session" >&2; return 0; }
+    echo "$NICE" >"/proc/$1/autogroup" 2>/dev/null || echo "afxdp-bench: could not set the autogroup nice of $1" >&2
+}
+
 rx_b0() { ip netns exec "$B" cat /sys/class/net/b0/statistics/rx_packets; }
 rx_r1() { ip netns exec "$R" cat /sys/class/net/r1/statistics/rx_packets; }
 
@@ -139,10 +153,12 @@ rx_r1() { ip netns exec "$R" cat /sys/class/net/r1/statistics/rx_packets; }
 measure() {
     local cmd=gen
     [[ "$GEN" == xdp ]] && cmd=xdpgen
-    ip netns exec "$A" nice -n "$NICE" taskset -c 0 "${TOOL[@]}" "$cmd" --dev a0 --dst-mac "$R1_MAC" --src 10.77.1.2 \
+    ip netns exec "$A" setsid nice -n "$NICE" taskset -c 0 "${TOOL[@]}" "$cmd" --dev a0 --dst-mac "$R1_MAC" --src 10.77.1.2 \
         --dst 10.77.2.2 --size 60 --flows 64 --seconds "$SECONDS_PER_RUN" >"$WORK/gen.log" 2>&1 &
     local gen=$!
-    sleep 1.5
+    sleep 0.3
+    group_nice "$gen"   # once it runs in its own session
+    sleep 1.2
     local c1 r1; c1=$(rx_b0); r1=$(rx_r1)
     sleep 4
     local c2 r2; c2=$(rx_b0); r2=$(rx_r1)
@@ -177,11 +193,17 @@ setup() {
             ;;
         af-xdp/* | af-xdp-drv/*)
             dma="${config#*/}"
+            dma="${dma%%+*}"
+            extra=()
+            if [[ "$config" == *+* ]]; then
+                IFS=+ read -ra kv <<<"${config#*+}"
+                for x in "${kv[@]}"; do extra+=(--set "$x"); done
+            fi
             mode=auto
             [[ "$config" == af-xdp-drv/* ]] && mode=drv
-            ip netns exec "$R" nice -n "$NICE" taskset -c 1 env ROUTER_NO_BUILD=1 "$ROOT/router" run --duration 3600 \
+            ip netns exec "$R" setsid nice -n "$NICE" taskset -c 1 env ROUTER_NO_BUILD=1 "$ROOT/router" run --duration 3600 \
                 --set nic=af-xdp --set dma="$dma" --set nic.xdp.mode="$mode" \
-                --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= "${BUSY_ARGS[@]}" ${ROUTER_ARGS:-} \
+                --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= "${BUSY_ARGS[@]}" "${extra[@]}" ${ROUTER_ARGS:-} \
                 >"$WORK/router.out" 2>"$WORK/router.err" &
             ROUTER=$!
             PIDS+=("$ROUTER")
@@ -190,6 +212,7 @@ setup() {
                 kill -0 "$ROUTER" 2>/dev/null || { cat "$WORK/router.err"; exit 1; }
                 sleep 0.5
             done
+            group_nice "$ROUTER"   # answers pings: long past setsid
             ;;
     esac
     pin_napi "$config"
@@ -210,6 +233,7 @@ teardown() {
             if [[ -n "${VERBOSE:-}" ]]; then
                 sed -n '/^routerlab run finished/,$p' "$WORK/router.out"
                 cp "$WORK/router.err" "/tmp/afxdp-bench-router.${config//\//_}.err"   # the router's log
+                cp "$WORK/router.out" "/tmp/afxdp-bench-router.${config//\//_}.out"   # its summary (--json: all)
             fi
             ;;
     esac
