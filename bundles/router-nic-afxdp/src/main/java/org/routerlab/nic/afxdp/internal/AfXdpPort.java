@@ -27,7 +27,8 @@ import org.routerlab.api.packet.PacketBatch;
 final class AfXdpPort implements NicPort, ControlPlane.Sender {
     private static final boolean DEBUG = Boolean.getBoolean("afxdp.debug");
     private static final long TICK_NANOS = 2_000_000L;
-    private static final long STATS_NANOS = 100_000_000L;
+    /** XDP_STATISTICS (and, with -Dafxdp.debug=true, the ring line on stderr) every this many ns. */
+    private static final long STATS_NANOS = Long.getLong("afxdp.stats.nanos", 100_000_000L);
     private static final int FRAME_MASK = AfXdpPlatform.FRAME_SIZE - 1;
     /**
      * Empty receive bursts between two readings of the clock: the clock (ARP expiry, ICMP rate, the tick) is read
@@ -84,6 +85,9 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
     private long nextStats;
     /** Empty bursts since the clock was last read. */
     private int idlePolls;
+    /** Debug only: rx bursts, and those that found the ring empty (a time series of them showed the gaps). */
+    private long dbgBursts;
+    private long dbgEmpty;
     /** The io_uring that busy-polls the device's NAPIs (nic.busy.poll), or null. */
     private final NapiPoller poller;
     /** Rx bursts to pass before the next busy poll: doubles (to 64) while polls bring nothing, 0 once they do. */
@@ -197,6 +201,12 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
                 tick(now);
             }
         }
+        if (DEBUG) {
+            dbgBursts++;
+            if (n == 0) {
+                dbgEmpty++;
+            }
+        }
         if (n == 0) {
             return 0;
         }
@@ -228,8 +238,9 @@ final class AfXdpPort implements NicPort, ControlPlane.Sender {
             nextStats = now + STATS_NANOS;
             readStatistics();
             if (DEBUG) {
-                System.err.println("DBG " + info.name() + " held=" + held + " fillProd=" + fill.producer()
-                        + " fillCons=" + fill.consumerNow() + " rxCons=" + rx.consumer() + " txInFlight=" + txInFlight
+                System.err.println("DBG " + (now / 1000) + " " + info.name() + " held=" + held + " fillProd=" + fill.producer()
+                        + " fillCons=" + fill.consumerNow() + " rxCons=" + rx.consumer() + " rxReady=" + rx.availableNow()
+                        + " bursts=" + dbgBursts + " empty=" + dbgEmpty + " txInFlight=" + txInFlight
                         + " missed=" + counters.get(PortCounter.RX_MISSED) + " rx=" + counters.get(PortCounter.RX_PACKETS)
                         + " napiId=" + socket.napiId(callState) + " polls=" + control.get(ControlCounter.BUSY_POLLS) + " pollErrno=" + lastPollError
                         + " backoff=" + pollBackoff);
