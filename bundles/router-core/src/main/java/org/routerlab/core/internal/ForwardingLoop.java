@@ -150,6 +150,8 @@ final class ForwardingLoop {
     private final long[] snapshot = new long[RouterCounter.SIZE];
 
     private volatile boolean stopRequested;
+    /** The run has ended: cycles only take in what the devices already received ({@link #drainReceived()}). */
+    private boolean draining;
     private volatile long startNanos;
     private volatile long endNanos;
     private long nextSnapshotNanos;
@@ -328,6 +330,7 @@ final class ForwardingLoop {
                     break;
                 }
             }
+            drainReceived();
             drainTransmissions();
         } finally {
             endNanos = System.nanoTime();
@@ -381,8 +384,10 @@ final class ForwardingLoop {
         final NicPort[] ports = this.ports;
         final DmaStrategy strategy = owners[activeSlot];
         blame = activeSlot;
-        for (int p = 0; p < portCount; p++) {
-            StrategyCalls.refill(strategy, strategyPorts[p]);
+        if (!draining) {
+            for (int p = 0; p < portCount; p++) {
+                StrategyCalls.refill(strategy, strategyPorts[p]);
+            }
         }
         blame = BLAME_ENGINE;
         for (int p = 0; p < portCount; p++) {
@@ -665,6 +670,27 @@ final class ForwardingLoop {
     }
 
     /** After the last cycle: wait (bounded) for every accepted frame to complete so its buffer comes back. */
+    /**
+     * After the last cycle: receives, and forwards, the frames the devices had already written into the rx rings,
+     * posting no new descriptor. Without it they would stay in the rings, their buffers still held by the strategy
+     * when it detaches (outstanding, and mapped): a wall-paced source that caught up after the thread was preempted
+     * leaves up to two rings' worth there. Ends when a cycle receives nothing; without refills the rings run dry.
+     */
+    private void drainReceived() {
+        draining = true;
+        for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
+            final long before = counters.get(RouterCounter.PACKETS_RX);
+            try {
+                cycle();
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                pluginFailed(e);
+            }
+            if (counters.get(RouterCounter.PACKETS_RX) == before) {
+                return;
+            }
+        }
+    }
+
     private void drainTransmissions() {
         for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
             try {

@@ -110,6 +110,22 @@ class RouterEngineTest {
     }
 
     @Test
+    void shouldLeaveNoReceivedFrameInTheRingsWhenAnOverloadedRunEnds() throws Exception {
+        // 20 Mpps a port is more than this loop forwards: every poll finds the device has filled more descriptors
+        // than one burst takes, so the rings hold received frames when the clock runs out. They are forwarded, not
+        // left with their buffers in the rings.
+        engine.start(new RunLimits(Duration.ofMillis(300).toNanos(), 0), Map.of("rate", "20000000"));
+        assertTrue(engine.awaitFinished(Duration.ofSeconds(10)));
+        final RouterStatus s = engine.status();
+        assertEquals(EngineState.FINISHED, s.state(), () -> "error: " + s.error());
+        assertTrue(s.ports().values().stream().mapToLong(m -> m.get("rx_missed")).sum() > 0, "overloaded");
+        assertEquals(0, s.buffersOutstanding(), "buffers left in the rings");
+        assertEquals(0, s.liveMappings());
+        assertEquals(s.packetsRx(), s.packetsTx() + s.totalDrops());
+        assertEquals(s.platform().get("buffer_allocs"), s.platform().get("buffer_frees"));
+    }
+
+    @Test
     void shouldStopOnRequest() throws Exception {
         engine.start(RunLimits.unlimited(), Map.of());
         assertEquals(EngineState.RUNNING, engine.state());
