@@ -404,6 +404,9 @@ final class ForwardingLoop {
                 slot = runs.headOwner();
                 max = (int) Math.min(max, runs.headCount());
             }
+            if (draining && port.rxHeld() == 0) {
+                continue;
+            }
             final int n = port.rxBurst(rx, max);
             if (n > 0) {
                 if (slot != activeSlot) {
@@ -677,6 +680,15 @@ final class ForwardingLoop {
      * leaves up to two rings' worth there. Ends when a cycle receives nothing; without refills the rings run dry.
      */
     private void drainReceived() {
+        // Unfilled descriptors first: what the rings still hold after that is what the devices filled. A port that
+        // holds nothing is not polled (a device that receives on every poll would only count the frames as missed).
+        for (int p = 0; p < portCount; p++) {
+            try {
+                reclaimUnfilled(p);
+            } catch (RuntimeException e) {
+                return; // the strategy failed: shutdown reports it
+            }
+        }
         draining = true;
         for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
             final long before = counters.get(RouterCounter.PACKETS_RX);
