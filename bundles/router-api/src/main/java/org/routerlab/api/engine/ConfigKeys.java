@@ -42,8 +42,18 @@ public final class ConfigKeys {
     /** A file of scheduled swaps, one {@code AT_SECONDS KEY=VALUE} per line (e.g. {@code 2.0 dma=premapped-reuse}). */
     public static final String SCHEDULE = "schedule";
 
+    /**
+     * Whether to rehearse hot swaps before the clock starts: {@code auto} (the default: when a schedule is set and the
+     * NIC backend is {@linkplain org.routerlab.api.nic.NicBackend#selfContained() self-contained}), {@code on} or
+     * {@code off}. The rehearsal forwards for a fraction of a second on a session of its own, swapping every
+     * registered DMA strategy in turn, so that a run's first swaps find the code they use compiled.
+     *
+     * @since 1.4
+     */
+    public static final String REHEARSE = "rehearse";
+
     /** The keys the core knows. */
-    public static final Set<String> KNOWN = Set.of(SCHEDULE, NIC, DMA, ROUTING, ROUTES, TRACE_STORE, TRACE_DIR, TRACE_LEVEL,
+    public static final Set<String> KNOWN = Set.of(SCHEDULE, REHEARSE, NIC, DMA, ROUTING, ROUTES, TRACE_STORE, TRACE_DIR, TRACE_LEVEL,
             BURST, PORTS, PACKET_SIZE, FLOWS, RATE, SEED, TRAFFIC_PACKETS, PROFILE);
 
     /** Prefixes under which plug-ins define their own keys. */

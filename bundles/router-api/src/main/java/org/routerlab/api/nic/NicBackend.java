@@ -30,4 +30,14 @@ public interface NicBackend {
      * @throws Exception when the backend cannot be opened (missing privileges, interface not found)
      */
     NicSession open(Map<String, String> config) throws Exception;
+
+    /**
+     * Whether this backend's sessions touch nothing outside this process (an emulator generating its own traffic),
+     * so that the engine may open one more beside a run to rehearse hot swaps before the run's clock starts
+     * ({@code rehearse}, see {@link org.routerlab.api.engine.ConfigKeys#REHEARSE}). {@code false} (the default) for
+     * backends on real interfaces.
+     *
+     * @since 1.5
+     */
+    default boolean selfContained() { return false; }
 }

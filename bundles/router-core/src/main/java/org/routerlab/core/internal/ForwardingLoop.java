@@ -155,6 +155,8 @@ final class ForwardingLoop {
     private volatile long startNanos;
     private volatile long endNanos;
     private long nextSnapshotNanos;
+    /** Between two counter snapshots (traced at the burst level); shorter in a rehearsal, see {@link SwapRehearsal}. */
+    private long snapshotIntervalNanos = SNAPSHOT_INTERVAL_NANOS;
 
     ForwardingLoop(final NicSession session, final DmaStrategy strategy, final RoutingState routing,
             final EngineCounters counters, final TraceSink trace, final int burst,
@@ -235,6 +237,11 @@ final class ForwardingLoop {
         this.tracePackets = recorder != null && recorder.packets;
     }
 
+    /** Takes counter snapshots every {@code nanos}; before {@link #run()}. */
+    void snapshotEvery(final long nanos) {
+        this.snapshotIntervalNanos = nanos;
+    }
+
     RoutingState routing() {
         return routing;
     }
@@ -292,40 +299,13 @@ final class ForwardingLoop {
         blame = BLAME_ENGINE;
         final long start = System.nanoTime();
         startNanos = start;
-        nextSnapshotNanos = start + SNAPSHOT_INTERVAL_NANOS;
+        nextSnapshotNanos = start + snapshotIntervalNanos;
         lastDmaFaults = dmaFaults();
         final long deadline = durationNanos > 0 ? start + durationNanos : Long.MAX_VALUE;
         try {
             long now = start;
             while (!stopRequested) {
-                if (preparing != null) {
-                    prepareStep();
-                } else if (preparingPlatform != null) {
-                    preparePlatformStep();
-                } else if (quiescing != null) {
-                    quiesceStep();
-                } else {
-                    final SwapRequest swap = pendingSwap;
-                    if (swap != null) {
-                        begin(swap, now);
-                    }
-                }
-                try {
-                    cycle();
-                } catch (RuntimeException | LinkageError | AssertionError e) {
-                    pluginFailed(e);
-                }
-                if (settlingSwap != null) {
-                    settle();
-                }
-                now = System.nanoTime();
-                if (retiring > 0) {
-                    reclaimIdlePorts(now);
-                }
-                if (now >= nextSnapshotNanos) {
-                    snapshot(now);
-                    nextSnapshotNanos = now + SNAPSHOT_INTERVAL_NANOS;
-                }
+                now = iteration(now);
                 if (now >= deadline || (boundedByPackets && session.drained())) {
                     break;
                 }
@@ -378,6 +358,48 @@ final class ForwardingLoop {
                 snapshot(endNanos);
             }
         }
+    }
+
+    /**
+     * One turn of the loop: a step of swap work if one is under way, a cycle, the swap bookkeeping and a counter
+     * snapshot when due. Returns the time after the cycle.
+     *
+     * <p>A method of its own, not the body of {@link #run()}, for the JIT: {@code run} is entered once per run and
+     * compiled on stack (OSR) from its own run's profile, so a branch its run has not taken yet (the first swap, the
+     * first snapshot) is compiled as a trap that deoptimizes the loop when it is taken. This method is called per turn
+     * from every run, so its profile is shared: what a {@link SwapRehearsal} did is in it when the real run's loop is
+     * compiled.
+     */
+    private long iteration(final long before) {
+        if (preparing != null) {
+            prepareStep();
+        } else if (preparingPlatform != null) {
+            preparePlatformStep();
+        } else if (quiescing != null) {
+            quiesceStep();
+        } else {
+            final SwapRequest swap = pendingSwap;
+            if (swap != null) {
+                begin(swap, before);
+            }
+        }
+        try {
+            cycle();
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            pluginFailed(e);
+        }
+        if (settlingSwap != null) {
+            settle();
+        }
+        final long now = System.nanoTime();
+        if (retiring > 0) {
+            reclaimIdlePorts(now);
+        }
+        if (now >= nextSnapshotNanos) {
+            snapshot(now);
+            nextSnapshotNanos = now + snapshotIntervalNanos;
+        }
+        return now;
     }
 
     private void cycle() {

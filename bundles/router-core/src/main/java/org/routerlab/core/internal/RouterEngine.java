@@ -202,6 +202,12 @@ public final class RouterEngine implements EngineControl {
 
     // ---- EngineControl
 
+    /** What the current (or last) run's swap rehearsal did, as in its trace header's {@code run.rehearsal}. */
+    String rehearsal() {
+        final Run run = current;
+        return run == null || run.header == null ? null : run.header.get("run.rehearsal");
+    }
+
     @Override
     public EngineState state() {
         final Run run = current;
@@ -251,6 +257,8 @@ public final class RouterEngine implements EngineControl {
             final long buildStart = System.nanoTime();
             final RouteTable table = routing.service().build(routes);
             final long buildNanos = System.nanoTime() - buildStart;
+            final String rehearsal = rehearse(config, schedule, nic, dma.name(), backendConfig, table, routes,
+                    settings.burst());
             final DmaStrategy strategy = dma.service().create(Map.copyOf(config));
             final EngineCounters counters = new EngineCounters();
             final Map<String, String> header = header(config, settings, limits, nic, dma, routing, store, routes,
@@ -258,6 +266,7 @@ public final class RouterEngine implements EngineControl {
             header.put("run.ports", String.join(",", infos.stream().map(PortInfo::name).toList()));
             // The platform actually in use, with the backend's default profile when none is configured.
             header.put("run.platform", session.platform().name());
+            header.put("run.rehearsal", rehearsal);
             run = new Run(settings, Map.copyOf(config), session, counters, routes.size(), nic, dma,
                     routing, store);
             run.loop = new ForwardingLoop(session, strategy, new RoutingState(table, hops, routes), counters,
@@ -434,6 +443,48 @@ public final class RouterEngine implements EngineControl {
             case ROUTING -> "routing algorithm";
             case TRACE -> "trace store";
         };
+    }
+
+    /**
+     * Rehearses DMA swaps on a session of its own before the clock starts, when {@code rehearse} asks for it (see
+     * {@link SwapRehearsal} why); returns what was done, for the run's header.
+     */
+    private String rehearse(final Map<String, String> config, final SwapSchedule schedule,
+            final PluginRegistry.Entry<NicBackend> nic, final String configured,
+            final Map<String, String> backendConfig, final RouteTable table, final RouteSet routes, final int burst)
+            throws Exception {
+        final String mode = config.getOrDefault(ConfigKeys.REHEARSE, "auto").strip();
+        final boolean wanted = switch (mode) {
+            case "on" -> true;
+            case "off" -> false;
+            case "auto" -> !schedule.entries().isEmpty();
+            default -> throw new IllegalArgumentException(ConfigKeys.REHEARSE + "=" + mode
+                    + " must be auto, on or off");
+        };
+        if (!wanted) {
+            return "off";
+        }
+        if (!nic.service().selfContained()) {
+            if ("on".equals(mode)) {
+                LOG.warn("rehearse=on: nic={} runs on real interfaces, where a rehearsal would send real frames; "
+                        + "not rehearsing", nic.name());
+            }
+            return "off (nic=" + nic.name() + " is not self-contained)";
+        }
+        final List<SwapRehearsal.Candidate> registered = new ArrayList<>();
+        for (final PluginRegistry.Entry<DmaStrategyFactory> e : strategies.all()) {
+            if (quarantine.containsKey("dma:" + e.name())) {
+                continue;
+            }
+            final Map<String, String> withName = new TreeMap<>(config);
+            withName.put(ConfigKeys.DMA, e.name());
+            final Map<String, String> frozen = Map.copyOf(withName);
+            registered.add(new SwapRehearsal.Candidate(e.name(), () -> e.service().create(frozen)));
+        }
+        final Map<String, String> rehearsalConfig = new TreeMap<>(backendConfig);
+        rehearsalConfig.remove(ConfigKeys.TRAFFIC_PACKETS); // its traffic must not run out before it ends
+        return SwapRehearsal.rehearse(nic.service(), Map.copyOf(rehearsalConfig), table, routes, burst,
+                SwapRehearsal.candidates(configured, registered), SwapRehearsal.DEFAULT_NANOS).describe();
     }
 
     private Map<String, String> header(final Map<String, String> config, final RunSettings settings,

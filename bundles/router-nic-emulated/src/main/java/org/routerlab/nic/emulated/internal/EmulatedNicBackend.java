@@ -31,6 +31,12 @@ public final class EmulatedNicBackend implements NicBackend {
         return "emulated NIC ports with synthetic traffic (flat platform profile)";
     }
 
+    /** Its ports, platform and traffic are all in this process: the engine may rehearse swaps on a session of it. */
+    @Override
+    public boolean selfContained() {
+        return true;
+    }
+
     @Override
     public NicSession open(final Map<String, String> config) throws Exception {
         final EmulatedNicConfig c = EmulatedNicConfig.from(config);

@@ -47,6 +47,12 @@ public final class IxgbevfNicBackend implements NicBackend {
                 + "iommu-lazy, kvm-viommu, none";
     }
 
+    /** Its ports, platform and traffic are all in this process: the engine may rehearse swaps on a session of it. */
+    @Override
+    public boolean selfContained() {
+        return true;
+    }
+
     @Override
     public NicSession open(final Map<String, String> config) throws Exception {
         final IxgbevfConfig c = IxgbevfConfig.from(config, home);
