@@ -145,8 +145,15 @@ final class SwapRehearsal {
             problems.add("a swap failed: " + e.getCause());
         } finally {
             loop.requestStop();
-            thread.join();
-            session.close();
+            thread.join(TimeUnit.NANOSECONDS.toMillis(SWAP_TIMEOUT_NANOS));
+            if (thread.isAlive()) {
+                // A plug-in's code does not return: leave that thread and its session behind (a daemon, emulated
+                // memory) rather than hang the router's start.
+                problems.add("the rehearsal loop did not stop within "
+                        + TimeUnit.NANOSECONDS.toSeconds(SWAP_TIMEOUT_NANOS) + " s; left behind");
+            } else {
+                session.close();
+            }
         }
         String problem = String.join("; ", problems);
         if (failure[0] != null) {

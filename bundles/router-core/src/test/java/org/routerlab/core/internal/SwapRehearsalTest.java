@@ -9,17 +9,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.routerlab.api.dma.DmaContext;
+import org.routerlab.api.dma.DmaStrategy;
+import org.routerlab.api.dma.DmaStrategyFactory;
 import org.routerlab.api.engine.EngineState;
 import org.routerlab.api.engine.RouterStatus;
 import org.routerlab.api.engine.RunLimits;
 import org.routerlab.api.nic.NicBackend;
+import org.routerlab.api.nic.NicPort;
 import org.routerlab.api.nic.NicSession;
+import org.routerlab.api.packet.PacketBatch;
 import org.routerlab.dma.perpacket.internal.PerPacketStrategyFactory;
 import org.routerlab.dma.premapped.internal.PremappedReuseFactory;
 import org.routerlab.dma.recycle.internal.RecycleStrategyFactory;
@@ -152,6 +159,52 @@ class SwapRehearsalTest {
         run(10_000, Map.of("nic", "real", "rehearse", "on"));
         assertEquals("off (nic=real is not self-contained)", engine.rehearsal());
         assertEquals(1, opened.get(), "no second session on real interfaces");
+    }
+
+    @Test
+    @Timeout(60) // without the bounded wait for the rehearsal's thread, start() never returns
+    void shouldStartTheRunEvenWhenAPluginHangsInTheRehearsal() throws Exception {
+        final CountDownLatch release = new CountDownLatch(1);
+        engine.addStrategy(new DmaStrategyFactory() {
+            @Override public String name() { return "hangs"; }
+            @Override public DmaStrategy create(final Map<String, String> config) {
+                final DmaStrategy inner = new PerPacketStrategyFactory().create(config);
+                return new DmaStrategy() {
+                    @Override public String name() { return "hangs"; }
+                    @Override public void attach(final DmaContext context) { inner.attach(context); }
+                    @Override public int refill(final NicPort port) {
+                        try {
+                            release.await(); // never returns while the test runs
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return inner.refill(port);
+                    }
+                    @Override public void onReceive(final NicPort port, final PacketBatch b) { inner.onReceive(port, b); }
+                    @Override public int prepareTransmit(final NicPort egress, final PacketBatch b) {
+                        return inner.prepareTransmit(egress, b);
+                    }
+                    @Override public void onTransmitted(final NicPort port, final PacketBatch b) {
+                        inner.onTransmitted(port, b);
+                    }
+                    @Override public void release(final PacketBatch dropped) { inner.release(dropped); }
+                    @Override public void releaseUnsent(final NicPort egress, final PacketBatch b) {
+                        inner.releaseUnsent(egress, b);
+                    }
+                    @Override public void detach() { inner.detach(); }
+                    @Override public long buffersOutstanding() { return inner.buffersOutstanding(); }
+                };
+            }
+        }, null);
+        try {
+            final RouterStatus s = run(10_000, Map.of("rehearse", "on"));
+            assertEquals(10_000, s.packetsRx(), "the run forwarded");
+            assertTrue(engine.rehearsal().contains("did not stop"), engine.rehearsal());
+            assertEquals(2, opened.get());
+            assertEquals(1, closed.get(), "the stuck rehearsal's session stays with its thread");
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
