@@ -54,7 +54,8 @@ final class CopyToPremappedTxStrategy implements DmaStrategy {
     private int[] rxTop;
     private int[][] txFree;
     private int[] txTop;
-    private PacketBatch scratch;
+    /** For taking back rx descriptors at detach, a burst at a time (no ring-sized batch per instance). */
+    private final PacketBatch scratch = RxReclaim.newBatch();
     private long allocated;
 
     /**
@@ -88,12 +89,10 @@ final class CopyToPremappedTxStrategy implements DmaStrategy {
         txFree = new int[ports.length][];
         txTop = new int[ports.length];
         long needed = 0;
-        int largest = 1;
         for (int p = 0; p < ports.length; p++) {
             rxFree[p] = new int[rxPoolSize(ports[p])];
             txFree[p] = new int[txPoolSize(ports[p])];
             needed += rxFree[p].length + txFree[p].length;
-            largest = Math.max(largest, rxFree[p].length);
         }
         if (needed > platform.freeBuffers()) {
             throw new IllegalArgumentException("dma.rx.pool=" + rxPoolSetting + " dma.tx.pool=" + txPoolSetting
@@ -101,7 +100,6 @@ final class CopyToPremappedTxStrategy implements DmaStrategy {
                     + ports.length + " ports, the platform has " + platform.freeBuffers()
                     + " free (raise nic.buffers or lower the pools)");
         }
-        scratch = new PacketBatch(Math.min(largest, 4096));
         for (int p = 0; p < ports.length; p++) {
             final int device = ports[p].info().device();
             rxTop[p] = premap(p, device, rxFree[p], RX, DmaDirection.FROM_DEVICE);
