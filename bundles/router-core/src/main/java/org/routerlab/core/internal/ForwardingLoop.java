@@ -150,8 +150,6 @@ final class ForwardingLoop {
     private final long[] snapshot = new long[RouterCounter.SIZE];
 
     private volatile boolean stopRequested;
-    /** The run has ended: cycles only take in what the devices already received ({@link #drainReceived()}). */
-    private boolean draining;
     private volatile long startNanos;
     private volatile long endNanos;
     private long nextSnapshotNanos;
@@ -403,50 +401,14 @@ final class ForwardingLoop {
     }
 
     private void cycle() {
-        final NicPort[] ports = this.ports;
         final DmaStrategy strategy = owners[activeSlot];
         blame = activeSlot;
-        if (!draining) {
-            for (int p = 0; p < portCount; p++) {
-                StrategyCalls.refill(strategy, strategyPorts[p]);
-            }
+        for (int p = 0; p < portCount; p++) {
+            StrategyCalls.refill(strategy, strategyPorts[p]);
         }
         blame = BLAME_ENGINE;
         for (int p = 0; p < portCount; p++) {
-            final NicPort port = ports[p];
-            final PacketBatch rx = this.rx;
-            rx.clear();
-            // Buffers of a retiring strategy come first in the ring: receive them in bursts of their own.
-            final OwnerRuns runs = rxRuns[p];
-            final int slot;
-            int max = burst;
-            if (runs.isEmpty()) {
-                slot = activeSlot;
-            } else {
-                slot = runs.headOwner();
-                max = (int) Math.min(max, runs.headCount());
-            }
-            if (draining && port.rxHeld() == 0) {
-                continue;
-            }
-            final int n = port.rxBurst(rx, max);
-            if (n > 0) {
-                if (slot != activeSlot) {
-                    runs.consumeHead(n);
-                }
-                burstReceived = n;
-                burstTransmitted = 0;
-                final DmaStrategy owner = owners[slot];
-                if (quarantined[slot]) {
-                    dropQuarantined(p, slot, rx);
-                } else {
-                    blame = slot;
-                    StrategyCalls.onReceive(owner, strategyPorts[p], rx);
-                    blame = BLAME_ENGINE;
-                    forward(p, rx, n, slot, owner);
-                }
-                burstReceived = 0;
-            }
+            receive(p);
         }
         reapCompletions();
         final long faults = dmaFaults();
@@ -460,6 +422,41 @@ final class ForwardingLoop {
             retireIdle();
         }
         counters.add(RouterCounter.CYCLES, 1);
+    }
+
+    /** Receives a burst on port {@code p} and forwards it; returns how many frames came in. */
+    private int receive(final int p) {
+        final PacketBatch rx = this.rx;
+        rx.clear();
+        // Buffers of a retiring strategy come first in the ring: receive them in bursts of their own.
+        final OwnerRuns runs = rxRuns[p];
+        final int slot;
+        int max = burst;
+        if (runs.isEmpty()) {
+            slot = activeSlot;
+        } else {
+            slot = runs.headOwner();
+            max = (int) Math.min(max, runs.headCount());
+        }
+        final int n = ports[p].rxBurst(rx, max);
+        if (n > 0) {
+            if (slot != activeSlot) {
+                runs.consumeHead(n);
+            }
+            burstReceived = n;
+            burstTransmitted = 0;
+            final DmaStrategy owner = owners[slot];
+            if (quarantined[slot]) {
+                dropQuarantined(p, slot, rx);
+            } else {
+                blame = slot;
+                StrategyCalls.onReceive(owner, strategyPorts[p], rx);
+                blame = BLAME_ENGINE;
+                forward(p, rx, n, slot, owner);
+            }
+            burstReceived = 0;
+        }
+        return n;
     }
 
     /** Validates, looks up, rewrites and transmits one received burst whose buffers belong to {@code slot}. */
@@ -711,15 +708,21 @@ final class ForwardingLoop {
                 return; // the strategy failed: shutdown reports it
             }
         }
-        draining = true;
+        // Not through cycle(): a branch there that only the end of a run takes would be compiled as a trap, and the
+        // end of a rehearsal would deoptimize the loop just before the real run starts.
         for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
-            final long before = counters.get(RouterCounter.PACKETS_RX);
+            int received = 0;
             try {
-                cycle();
+                for (int p = 0; p < portCount; p++) {
+                    if (ports[p].rxHeld() > 0) {
+                        received += receive(p);
+                    }
+                }
+                reapCompletions();
             } catch (RuntimeException | LinkageError | AssertionError e) {
                 pluginFailed(e);
             }
-            if (counters.get(RouterCounter.PACKETS_RX) == before) {
+            if (received == 0) {
                 return;
             }
         }
