@@ -290,6 +290,7 @@ final class ForwardingLoop {
      */
     void run() {
         StrategyCalls.warmUp(); // before the clock starts: see there why
+        RoutingCalls.warmUp();
         rxMissed(); // resolves the port counters' class here, not in the first platform swap's commit step
         final DmaStrategy first = owners[activeSlot];
         blame = activeSlot;
@@ -501,7 +502,7 @@ final class ForwardingLoop {
         final boolean routingUsable = routing != failedRouting;
         if (routingUsable && candidates > 0) {
             blame = BLAME_ROUTING;
-            routing.table().lookupBulk(addresses, lookedUp, candidates);
+            RoutingCalls.lookupBulk(routing.table(), addresses, lookedUp, candidates);
             blame = BLAME_ENGINE;
         }
 

@@ -24,10 +24,12 @@ import org.routerlab.dma.perpacket.internal.PerPacketStrategyFactory;
 import org.routerlab.dma.premapped.internal.PremappedReuseFactory;
 import org.routerlab.dma.recycle.internal.RecycleStrategyFactory;
 import org.routerlab.nic.emulated.internal.EmulatedNicBackend;
+import org.routerlab.route.trie.internal.BinaryTrieAlgorithm;
 
 /**
  * The forwarding loop, compiled while only one strategy class forwarded, is not deoptimized at its calls into the
- * strategy when a swap brings classes it has never run ({@link StrategyCalls}). Watched with JFR's
+ * strategy when a swap brings classes it has never run ({@link StrategyCalls}), nor at its lookup when a routing swap
+ * brings a table class it has never run ({@link RoutingCalls}). Watched with JFR's
  * {@code jdk.Deoptimization} events. Runs in a JVM of its own (see the pom): another test that had already swapped
  * strategies would have made the call sites polymorphic, and this one would prove nothing.
  */
@@ -50,6 +52,7 @@ class SwapDeoptimizationTest {
         engine.addStrategy(new PremappedReuseFactory(), null);
         engine.addStrategy(new RecycleStrategyFactory(), null);
         engine.addAlgorithm(new LinearRouting(), null);
+        engine.addAlgorithm(new BinaryTrieAlgorithm(), null);
         final Map<String, Object> config = new HashMap<>();
         config.put("nic", "emulated");
         config.put("dma", "per-packet");
@@ -71,6 +74,12 @@ class SwapDeoptimizationTest {
             final java.time.Instant swapsBegin = java.time.Instant.now();
             for (final String to : List.of("premapped-reuse", "recycle", "per-packet", "premapped-reuse")) {
                 final SwapRecord r = engine.swap("dma", to);
+                assertTrue(r.ok(), r::toString);
+                Thread.sleep(300);
+            }
+            // The same for the routing table's class at the per-burst lookup (RoutingCalls).
+            for (final String to : List.of("binary-trie", "linear")) {
+                final SwapRecord r = engine.swap("routing", to);
                 assertTrue(r.ok(), r::toString);
                 Thread.sleep(300);
             }
@@ -98,7 +107,7 @@ class SwapDeoptimizationTest {
         }
         final RouterStatus s = engine.status();
         assertEquals(EngineState.FINISHED, s.state(), () -> "error: " + s.error());
-        assertEquals(List.of(), deoptimized, "compiled strategy calls invalidated by a new strategy class");
+        assertEquals(List.of(), deoptimized, "compiled strategy or lookup calls invalidated by a new strategy or table class");
         // Nor does a swap's step load a class on the forwarding thread (through the framework: hundreds of us).
         assertEquals(List.of(), loaded, "classes loaded by the forwarding thread during the swaps");
     }
