@@ -692,12 +692,11 @@ final class ForwardingLoop {
         completed.clear();
     }
 
-    /** After the last cycle: wait (bounded) for every accepted frame to complete so its buffer comes back. */
     /**
      * After the last cycle: receives, and forwards, the frames the devices had already written into the rx rings,
      * posting no new descriptor. Without it they would stay in the rings, their buffers still held by the strategy
      * when it detaches (outstanding, and mapped): a wall-paced source that caught up after the thread was preempted
-     * leaves up to two rings' worth there. Ends when a cycle receives nothing; without refills the rings run dry.
+     * leaves up to two rings' worth there. Ends when a round receives nothing; without refills the rings run dry.
      */
     private void drainReceived() {
         // Unfilled descriptors first: what the rings still hold after that is what the devices filled. A port that
@@ -729,6 +728,7 @@ final class ForwardingLoop {
         }
     }
 
+    /** After the last cycle: wait (bounded) for every accepted frame to complete so its buffer comes back. */
     private void drainTransmissions() {
         for (int attempt = 0; attempt < DRAIN_ATTEMPTS; attempt++) {
             try {

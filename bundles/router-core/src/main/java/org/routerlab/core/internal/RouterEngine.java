@@ -234,6 +234,7 @@ public final class RouterEngine implements EngineControl {
                 : SwapSchedule.parse(home.resolve(scheduleText).toAbsolutePath().normalize());
         refuseQuarantined("dma", dma.name());
         refuseQuarantined("routing", routing.name());
+        final boolean rehearsalWanted = rehearsalWanted(config, schedule); // checked before anything is opened
 
         final Map<String, String> backendConfig = new TreeMap<>(config);
         if (settings.routes() != null) {
@@ -257,8 +258,8 @@ public final class RouterEngine implements EngineControl {
             final long buildStart = System.nanoTime();
             final RouteTable table = routing.service().build(routes);
             final long buildNanos = System.nanoTime() - buildStart;
-            final String rehearsal = rehearse(config, schedule, nic, dma.name(), backendConfig, table, routes,
-                    settings.burst());
+            final String rehearsal = rehearsalWanted
+                    ? rehearse(config, nic, dma.name(), backendConfig, table, routes, settings.burst()) : "off";
             final DmaStrategy strategy = dma.service().create(Map.copyOf(config));
             final EngineCounters counters = new EngineCounters();
             final Map<String, String> header = header(config, settings, limits, nic, dma, routing, store, routes,
@@ -445,27 +446,27 @@ public final class RouterEngine implements EngineControl {
         };
     }
 
-    /**
-     * Rehearses DMA swaps on a session of its own before the clock starts, when {@code rehearse} asks for it (see
-     * {@link SwapRehearsal} why); returns what was done, for the run's header.
-     */
-    private String rehearse(final Map<String, String> config, final SwapSchedule schedule,
-            final PluginRegistry.Entry<NicBackend> nic, final String configured,
-            final Map<String, String> backendConfig, final RouteTable table, final RouteSet routes, final int burst)
-            throws Exception {
+    /** Whether {@code rehearse} asks for a rehearsal of this run ({@code auto}: when swaps are scheduled). */
+    private static boolean rehearsalWanted(final Map<String, String> config, final SwapSchedule schedule) {
         final String mode = config.getOrDefault(ConfigKeys.REHEARSE, "auto").strip();
-        final boolean wanted = switch (mode) {
+        return switch (mode) {
             case "on" -> true;
             case "off" -> false;
             case "auto" -> !schedule.entries().isEmpty();
             default -> throw new IllegalArgumentException(ConfigKeys.REHEARSE + "=" + mode
                     + " must be auto, on or off");
         };
-        if (!wanted) {
-            return "off";
-        }
+    }
+
+    /**
+     * Rehearses DMA swaps on a session of its own before the clock starts, when the backend allows it (see
+     * {@link SwapRehearsal} why); returns what was done, for the run's header.
+     */
+    private String rehearse(final Map<String, String> config, final PluginRegistry.Entry<NicBackend> nic,
+            final String configured, final Map<String, String> backendConfig, final RouteTable table,
+            final RouteSet routes, final int burst) throws Exception {
         if (!nic.service().selfContained()) {
-            if ("on".equals(mode)) {
+            if ("on".equals(config.getOrDefault(ConfigKeys.REHEARSE, "auto").strip())) {
                 LOG.warn("rehearse=on: nic={} runs on real interfaces, where a rehearsal would send real frames; "
                         + "not rehearsing", nic.name());
             }
