@@ -1,29 +1,14 @@
 package org.routerlab.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedMethod;
-import jdk.jfr.consumer.RecordingFile;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.routerlab.api.engine.EngineState;
-import org.routerlab.api.engine.RouterStatus;
-import org.routerlab.api.engine.RunLimits;
-import org.routerlab.api.engine.SwapRecord;
-import org.routerlab.dma.perpacket.internal.PerPacketStrategyFactory;
-import org.routerlab.dma.premapped.internal.PremappedReuseFactory;
-import org.routerlab.dma.recycle.internal.RecycleStrategyFactory;
-import org.routerlab.nic.emulated.internal.EmulatedNicBackend;
+import org.routerlab.core.internal.SwapsUnderRecording.Swap;
 
 /**
  * After a {@linkplain SwapRehearsal swap rehearsal}, a run's first swaps deoptimize nothing the loop runs every cycle:
@@ -37,7 +22,7 @@ class RehearsedSwapDeoptimizationTest {
      * What runs every cycle, whatever the strategy. Not included: code that only a swap runs (its first calls may
      * still be compiled late) and the idle reclaim, which a preempted thread may take for the first time at any time.
      */
-    private static final java.util.Set<String> EVERY_CYCLE = java.util.Set.of(
+    private static final Set<String> EVERY_CYCLE = Set.of(
             ForwardingLoop.class.getName() + ".iteration", ForwardingLoop.class.getName() + ".cycle",
             ForwardingLoop.class.getName() + ".forward", ForwardingLoop.class.getName() + ".transmit",
             ForwardingLoop.class.getName() + ".reapCompletions", OwnerRuns.class.getName() + ".append",
@@ -51,59 +36,12 @@ class RehearsedSwapDeoptimizationTest {
 
     @Test
     void shouldDeoptimizeNothingTheLoopRunsEveryCycleAtTheFirstSwapsAfterARehearsal() throws Exception {
-        final Path routes = dir.resolve("test.routes");
-        Files.writeString(routes, """
-                172.16.0.0/12 via 10.0.0.2
-                172.16.5.0/24 via 10.1.0.2 dev p1
-                198.51.100.0/24 via 10.1.0.2
-                """);
-        final RouterEngine engine = new RouterEngine();
-        engine.home(dir);
-        engine.addNic(new EmulatedNicBackend(), null);
-        engine.addStrategy(new PerPacketStrategyFactory(), null);
-        engine.addStrategy(new PremappedReuseFactory(), null);
-        engine.addStrategy(new RecycleStrategyFactory(), null);
-        engine.addAlgorithm(new LinearRouting(), null);
-        final Map<String, Object> config = new HashMap<>();
-        config.put("nic", "emulated");
-        config.put("dma", "per-packet");
-        config.put("routing", "linear");
-        config.put("routes", routes.toString());
-        config.put("ports", "p0=10.0.0.1/24,p1=10.1.0.1/24");
-        config.put("traffic.bad", "0.05");
-        config.put("service.pid", "routerlab.router");
-        engine.activate(null, config);
-        final List<String> deoptimized = new ArrayList<>();
-        try (Recording recording = new Recording()) {
-            recording.enable("jdk.Deoptimization");
-            recording.start();
-            engine.start(new RunLimits(Duration.ofMinutes(5).toNanos(), 0), Map.of("rehearse", "on"));
-            // The run forwards with per-packet alone for a while, as the real runs do before their first swap.
-            Thread.sleep(3_000);
-            final java.time.Instant swapsBegin = java.time.Instant.now();
-            for (final String to : List.of("premapped-reuse", "recycle", "per-packet", "premapped-reuse")) {
-                final SwapRecord r = engine.swap("dma", to);
-                assertTrue(r.ok(), r::toString);
-                Thread.sleep(300);
-            }
-            final java.time.Instant swapsEnd = java.time.Instant.now();
-            engine.stop();
-            assertTrue(engine.awaitFinished(Duration.ofSeconds(30)));
-            recording.stop();
-            final Path file = dir.resolve("deopt.jfr");
-            recording.dump(file);
-            for (final RecordedEvent e : RecordingFile.readAllEvents(file)) {
-                final RecordedMethod m = e.getValue("method");
-                final String method = m == null ? "" : m.getType().getName() + "." + m.getName();
-                final String reason = e.getString("reason");
-                if (e.getStartTime().isAfter(swapsBegin) && e.getStartTime().isBefore(swapsEnd)
-                        && EVERY_CYCLE.contains(method)) {
-                    deoptimized.add(method + " line " + e.getInt("lineNumber") + " " + reason);
-                }
-            }
-        }
-        final RouterStatus s = engine.status();
-        assertEquals(EngineState.FINISHED, s.state(), () -> "error: " + s.error());
+        final List<String> deoptimized = SwapsUnderRecording.record(dir, Map.of("rehearse", "on"), List.of(
+                new Swap("dma", "premapped-reuse"), new Swap("dma", "recycle"), new Swap("dma", "per-packet"),
+                new Swap("dma", "premapped-reuse")), "jdk.Deoptimization").stream()
+                .filter(e -> EVERY_CYCLE.contains(SwapsUnderRecording.method(e)))
+                .map(SwapsUnderRecording::describe)
+                .toList();
         assertEquals(List.of(), deoptimized, "code the loop runs every cycle deoptimized by the first swaps");
     }
 }
