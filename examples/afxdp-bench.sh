@@ -45,7 +45,8 @@
 # - NAPI_NICE: the nice value of r1's NAPI kthread (threaded, busypoll placements); NICE by default.
 # - ROUTER_ARGS="--set nic.rx.ring=16384 …": more options for the Java router.
 # - A config may carry router settings after a '+': af-xdp-drv/premapped-reuse+burst=256+routing=dir-24-8 (each
-#   one becomes --set KEY=VALUE), so that settings can be compared in one interleaved series.
+#   one becomes --set KEY=VALUE; one that starts with '-' is a JVM option instead, added to ROUTER_JAVA_OPTS:
+#   af-xdp/premapped-reuse+-XX:+UseParallelGC), so that settings can be compared in one interleaved series.
 # - INTERLEAVE=1: round robin (each round starts every config afresh, one warm-up run, one measured run), so that a
 #   change in the machine's load touches every config alike; by default each config runs all its runs in a row.
 #
@@ -195,13 +196,17 @@ setup() {
             dma="${config#*/}"
             dma="${dma%%+*}"
             extra=()
+            jvm=()
             if [[ "$config" == *+* ]]; then
                 IFS=+ read -ra kv <<<"${config#*+}"
-                for x in "${kv[@]}"; do extra+=(--set "$x"); done
+                for x in "${kv[@]}"; do
+                    if [[ "$x" == -* ]]; then jvm+=("$x"); else extra+=(--set "$x"); fi
+                done
             fi
             mode=auto
             [[ "$config" == af-xdp-drv/* ]] && mode=drv
-            ip netns exec "$R" setsid nice -n "$NICE" taskset -c 1 env ROUTER_NO_BUILD=1 "$ROOT/router" run --duration 3600 \
+            ip netns exec "$R" setsid nice -n "$NICE" taskset -c 1 env ROUTER_NO_BUILD=1 \
+                ROUTER_JAVA_OPTS="${ROUTER_JAVA_OPTS:-}${jvm[*]:+ ${jvm[*]}}" "$ROOT/router" run --duration 3600 \
                 --set nic=af-xdp --set dma="$dma" --set nic.xdp.mode="$mode" \
                 --set ports=r1=10.77.1.1/24,r2=10.77.2.1/24 --set routes= "${BUSY_ARGS[@]}" "${extra[@]}" ${ROUTER_ARGS:-} \
                 >"$WORK/router.out" 2>"$WORK/router.err" &

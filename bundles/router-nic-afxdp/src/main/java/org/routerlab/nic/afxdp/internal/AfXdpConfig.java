@@ -17,6 +17,9 @@ import org.routerlab.api.nic.PortSpec;
  *   nic.queue        0                        the rx/tx queue the socket binds to
  *   nic.rx.ring      4096                     rx descriptors per port (the fill ring is twice as deep)
  *   nic.tx.ring      2048                     tx descriptors per port (the completion ring is twice as deep)
+ *   nic.rx.prefetch  on | off                 on: each rx burst first loads a byte of every frame, in a loop of
+ *                                            independent loads, so that the cache misses on frames the kernel wrote
+ *                                            on another CPU overlap instead of stalling the forwarding one by one
  *   nic.frames       2 rx + own + 512         UMEM frames (2 KiB) per port: 8960 (17.5 MiB) by default
  *   nic.own.frames   256                      frames each port keeps for ARP, ICMP and held packets
  *   nic.tx.budget    256                      XDP_MAX_TX_SKB_BUDGET (Linux 6.17+; 0 leaves the kernel's 32)
@@ -33,8 +36,8 @@ import org.routerlab.api.nic.PortSpec;
  * </pre>
  */
 record AfXdpConfig(List<PortSpec> ports, boolean sharedUmem, String xdpMode, XskSocket.CopyMode copyMode, int queue,
-        int rxRing, int txRing, int frames, int ownFrames, int txBudget, ControlPlane.Settings control,
-        BusyPoll busyPoll) {
+        int rxRing, int txRing, boolean rxPrefetch, int frames, int ownFrames, int txBudget,
+        ControlPlane.Settings control, BusyPoll busyPoll) {
 
     /**
      * Preferred busy polling ({@code nic.busy.*}). {@code mode}: off, on, auto (where the device has a NAPI).
@@ -48,6 +51,7 @@ record AfXdpConfig(List<PortSpec> ports, boolean sharedUmem, String xdpMode, Xsk
     static final String XDP_MODE = "nic.xdp.mode";
     static final String ZEROCOPY = "nic.zerocopy";
     static final String BUSY_POLL = "nic.busy.poll";
+    static final String RX_PREFETCH = "nic.rx.prefetch";
 
     static AfXdpConfig from(final Map<String, String> config) {
         final String portsText = config.get(ConfigKeys.PORTS);
@@ -71,6 +75,7 @@ record AfXdpConfig(List<PortSpec> ports, boolean sharedUmem, String xdpMode, Xsk
         };
         final int rxRing = powerOfTwo(config, "nic.rx.ring", 4096, 64, 16384);
         final int txRing = powerOfTwo(config, "nic.tx.ring", 2048, 64, 8192);
+        final boolean prefetch = choice(config, RX_PREFETCH, "on", "on", "off").equals("on");
         final int own = ConfigValues.intValue(config, "nic.own.frames", 256, 16, 4096);
         // Enough for premapped-reuse's two rings of rx.ring buffers, the port's own frames and some slack.
         final int frames = ConfigValues.intValue(config, "nic.frames", 2 * rxRing + own + 512, 256, 1 << 20);
@@ -91,7 +96,7 @@ record AfXdpConfig(List<PortSpec> ports, boolean sharedUmem, String xdpMode, Xsk
                 ConfigValues.intValue(config, "nic.busy.defer", 2, 0, Integer.MAX_VALUE),
                 ConfigValues.longValue(config, "nic.busy.timeout", 200_000L, 0, 1_000_000_000L));
         return new AfXdpConfig(ports, shared, mode, copy, ConfigValues.intValue(config, "nic.queue", 0, 0, 63),
-                rxRing, txRing, frames, own, ConfigValues.intValue(config, "nic.tx.budget", 256, 0, 65536),
+                rxRing, txRing, prefetch, frames, own, ConfigValues.intValue(config, "nic.tx.budget", 256, 0, 65536),
                 new ControlPlane.Settings(reachable, d.retryNanos(), d.tries(), d.failedNanos(), hold, rate, rate),
                 busy);
     }

@@ -137,7 +137,7 @@ final class AfXdpSession implements NicSession {
                 }
                 final PortInfo info = new PortInfo(i, spec.name(), link.mac(), i, List.of(spec.address()));
                 ports.add(new AfXdpPort(info, a.socket, platform, c.rxRing(), c.ownFrames(), a.map, c.queue(),
-                        c.control(), a.poller));
+                        c.control(), a.poller, c.rxPrefetch()));
                 LOG.info("af-xdp: {} (ifindex {}, {}) {}: XDP {} mode through a BPF link, AF_XDP {}, {} UMEM of {} "
                         + "frames, rings rx {} fill {} tx {} completion {}", link.name(), link.ifindex(),
                         MacAddress.format(link.mac()), spec.address().address() == 0 ? "" : "address "
