@@ -267,6 +267,18 @@ if [[ "${INTERLEAVE:-0}" == 1 ]]; then
         done
     done
     for config in $CONFIGS; do report "$config" "$WORK/results.${config//\//_}"; done
+    # Paired: the same round's runs were minutes apart at most, so the median of the per-round ratios to the first
+    # config is steadier than the ratio of the medians when the machine's load drifts.
+    first="${CONFIGS%% *}"
+    echo "per round (pps), and the median [min-max] of the per-round ratios to $first:"
+    for config in $CONFIGS; do
+        pairs=$(paste -d' ' <(cut -d' ' -f1 "$WORK/results.${first//\//_}") <(cut -d' ' -f1 "$WORK/results.${config//\//_}"))
+        runs=$(cut -d' ' -f2 <<<"$pairs" | tr '\n' ' ')
+        awk '{ printf "%.4f\n", ($1 > 0) ? $2 / $1 : 0 }' <<<"$pairs" | sort -g \
+            | awk -v c="$config" -v runs="$runs" '{ r[NR] = $1 }
+                END { m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+                      printf "%-26s %5.2fx [%4.2f-%4.2f]   %s\n", c, m, r[1], r[NR], runs }'
+    done
     echo "$(date -u '+%H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     exit 0
 fi
