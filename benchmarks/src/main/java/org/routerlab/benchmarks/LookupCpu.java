@@ -124,6 +124,7 @@ public final class LookupCpu {
                 }
             }
             for (int round = 0; round < rounds; round++) {
+                final StringBuilder slices = new StringBuilder();
                 for (int k = 0; k < children.size(); k++) {
                     final Child child = children.get((k + round) % children.size());
                     for (final String pattern : patterns) {
@@ -131,10 +132,13 @@ public final class LookupCpu {
                             final long[] r = child.run(pattern, mode, seconds);
                             results.computeIfAbsent(child.algorithm() + " " + pattern + " " + mode,
                                     key -> new ArrayList<>()).add(new double[] {r[0] * 1e9 / r[2], r[0] * 1e9 / r[1]});
+                            slices.append(String.format(Locale.ROOT, " %s %s %s %.1f;", child.algorithm(), pattern,
+                                    mode, r[0] * 1e3 / r[2]));
                         }
                     }
                 }
-                System.err.printf(Locale.ROOT, "round %d/%d done%n", round + 1, rounds);
+                System.err.printf(Locale.ROOT, "round %d/%d done, M lookups/CPU-s in slice order:%s%n", round + 1,
+                        rounds, slices);
             }
         } finally {
             for (final Child child : children) {

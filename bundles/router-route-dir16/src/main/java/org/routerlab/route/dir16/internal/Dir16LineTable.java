@@ -15,8 +15,11 @@ import org.routerlab.api.route.RouteTable;
  * </pre>
  * Identical lines are stored once: every line of one next hop (37% of the full table's lines), and repeated
  * patterns, so the lines take 3.6 MiB instead of 6.3 and only 25% of random addresses need a line other than the
- * few shared ones. A lookup is two dependent loads. Immutable after construction (final fields, never written),
- * so any number of threads may read it; lookups allocate nothing.
+ * few shared ones. A lookup is two dependent loads. After each bulk lookup a {@link CacheWarmer} reads the next few
+ * cache lines of the table, so that the rare lines stay cached between the random lookups that need them. The
+ * arrays are immutable after construction (final fields, never written), so any number of threads may read them;
+ * the warmer's cursor is the only state a lookup writes, a hint that any value makes correct. Lookups allocate
+ * nothing.
  */
 final class Dir16LineTable implements RouteTable {
     private final RouteSet routes;
@@ -25,6 +28,8 @@ final class Dir16LineTable implements RouteTable {
     private final char[] top;
     private final int[] deepBase;
     private final byte[] deep;
+    /** Reads a few lines of the table after every bulk lookup, to keep it cached; its only mutable state. */
+    private final CacheWarmer warmer;
 
     Dir16LineTable(final RouteSet routes, final char[] line, final byte[] lines, final char[] top,
                    final int[] deepBase, final byte[] deep) {
@@ -34,6 +39,7 @@ final class Dir16LineTable implements RouteTable {
         this.lines = lines;
         this.deepBase = deepBase;
         this.deep = deep;
+        this.warmer = new CacheWarmer(lines, line, CacheWarmer.PERIOD_MICROS);
     }
 
     /** {@inheritDoc} */
@@ -52,7 +58,7 @@ final class Dir16LineTable implements RouteTable {
      * from the line numbers (parked in {@code nextHops}), then every entry, in a loop with nothing else
      * in it (no branch; whether any entry points deeper is OR-ed on the way), so that the out-of-order window holds
      * as many of its cache misses as possible; then, only if some entry said so, the addresses under routes longer
-     * than /24.
+     * than /24; then the warmer's few lines.
      */
     @Override
     public void lookupBulk(final int[] addresses, final int[] nextHops, final int count) {
@@ -75,6 +81,7 @@ final class Dir16LineTable implements RouteTable {
                 }
             }
         }
+        warmer.warm(count);
     }
 
     /** Under a route longer than /24: entry {@code 0x80 | k} continues in deep group {@code deepBase[c] + k}. */
@@ -92,6 +99,11 @@ final class Dir16LineTable implements RouteTable {
     @Override
     public long memoryBytes() {
         return 80 + 2L * line.length + lines.length + 2L * top.length + 4L * deepBase.length + deep.length;
+    }
+
+    /** The warmer, for tests. */
+    CacheWarmer warmer() {
+        return warmer;
     }
 
     /** Number of distinct 64-byte lines. */
