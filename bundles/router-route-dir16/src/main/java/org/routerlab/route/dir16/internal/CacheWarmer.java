@@ -3,19 +3,20 @@ package org.routerlab.route.dir16.internal;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps a lookup table's lines in the last-level cache while lookups run: each bulk lookup reads the next few
- * 64-byte cache lines of the table, in address order, so that every line is read at least once per period
- * (default 1 ms) at the rate the calls come in.
+ * Keeps a lookup table's lines in the last-level cache while lookups run: after each bulk lookup (and after one
+ * single lookup in {@value #SINGLES_PER_CALL}) it reads the next few 64-byte cache lines of the table, in address
+ * order, so that every line is read at least once per period (default 1 ms) at the rate the calls come in.
  *
  * <p>Why: uniformly random lookups into {@link Dir16LineTable} touch any one of its 58,000 rarely used lines only
  * every few milliseconds. In a last-level cache shared with other tenants that is long enough for the line to be
- * evicted, and the lookup that needs it then waits on DRAM. Read in order, the lines stream in at a few ns each
- * (a pass over 4.1 MiB takes about 0.1 ms), and the random lookups find them cached: 1.3-1.7x as many random
- * lookups per CPU-second on this machine, warming included (README, "Performance").
+ * evicted, and the lookup that needs it then waits on DRAM. Read in order, the lines stream in (a pass over the
+ * 3.6 MiB takes about 0.1-0.2 ms), and the random lookups find them cached: on this machine random bulk lookups
+ * went from 0.6-1.0x to 1.5-2x as many per CPU-second and single ones doubled, warming included (README,
+ * "Performance"). The line numbers need no warming: every lookup reads one of them.
  *
  * <p>The budget follows the clock, not the number of lookups, so lookups that are fast anyway (a few hot
- * destinations, all in L1) pay for one pass per period and not for one line per lookup. The clock is read once
- * every {@value #CLOCK_EVERY} calls.
+ * destinations, all in L1) pay for one pass per period and not for one line per lookup: about a fifth of their
+ * rate here. The clock is read once every {@value #CLOCK_EVERY} calls.
  *
  * <p>Threading: the cursor, the call count and the budget are plain fields that concurrent callers may race on;
  * every value they can take is valid (the cursor is checked against the bounds before use), so a race only makes
@@ -33,9 +34,7 @@ final class CacheWarmer {
     static final int SMALL_BURST_CAP = 16;
 
     private final byte[] lines;
-    private final char[] lineNumbers;
-    /** Cache lines in {@link #lines}, then in {@link #lineNumbers}: positions {@code [0, total)}. */
-    private final int linesInLines;
+    /** Cache lines in {@link #lines}: positions {@code [0, total)}. */
     private final int total;
     private final long periodNanos;
     private final LongSupplier nanoClock;
@@ -45,20 +44,31 @@ final class CacheWarmer {
     private int perCall;
     private long clock;
 
-    CacheWarmer(final byte[] lines, final char[] lineNumbers, final long periodMicros) {
-        this(lines, lineNumbers, periodMicros, System::nanoTime);
+    CacheWarmer(final byte[] lines, final long periodMicros) {
+        this(lines, periodMicros, System::nanoTime);
     }
 
     /** With the clock given, for tests. */
-    CacheWarmer(final byte[] lines, final char[] lineNumbers, final long periodMicros, final LongSupplier nanoClock) {
+    CacheWarmer(final byte[] lines, final long periodMicros, final LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         this.lines = lines;
-        this.lineNumbers = lineNumbers;
-        this.linesInLines = lines.length >>> 6;
-        this.total = linesInLines + (lineNumbers.length >>> 5);
+        this.total = lines.length >>> 6;
         this.periodNanos = periodMicros * 1000;
         this.clock = nanoClock.getAsLong();
     }
+
+    /**
+     * Called by a single lookup: one address in {@value #SINGLES_PER_CALL} (by a hash of the address, so without a
+     * counter to write per lookup) does the warming of a bulk lookup of that many addresses.
+     */
+    void single(final int address) {
+        if ((address * 0x9E3779B9) >>> 26 == 0) {
+            warm(SINGLES_PER_CALL);
+        }
+    }
+
+    /** Single lookups that count as one bulk call. */
+    static final int SINGLES_PER_CALL = 64;
 
     /** Reads the next lines due after a bulk lookup of {@code count} addresses. */
     void warm(final int count) {
@@ -69,8 +79,6 @@ final class CacheWarmer {
             retune();
         }
         final byte[] l = lines;
-        final char[] n = lineNumbers;
-        final int inLines = linesInLines;
         final int end = total;
         int c = cursor;
         if (c < 0 || c >= end) {
@@ -78,13 +86,13 @@ final class CacheWarmer {
         }
         int sum = 0;
         for (int k = Math.min(perCall, Math.max(SMALL_BURST_CAP, count)); k > 0; k--) {
-            sum += c < inLines ? l[c << 6] : n[(c - inLines) << 5];
+            sum += l[c << 6];
             if (++c == end) {
                 c = 0;
             }
         }
-        // The branch on the sum keeps the JIT from dropping reads whose values are otherwise unused. The sum of at
-        // most a burst's worth of bytes and chars is never MIN_VALUE, and if it were, the cursor would only restart.
+        // The branch on the sum keeps the JIT from dropping reads whose values are otherwise unused. A sum of at most
+        // a burst's worth of bytes is never MIN_VALUE, and if it were, the cursor would only restart.
         cursor = sum == Integer.MIN_VALUE ? 0 : c;
     }
 

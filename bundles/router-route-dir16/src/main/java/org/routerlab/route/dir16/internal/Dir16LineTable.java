@@ -39,12 +39,13 @@ final class Dir16LineTable implements RouteTable {
         this.lines = lines;
         this.deepBase = deepBase;
         this.deep = deep;
-        this.warmer = new CacheWarmer(lines, line, CacheWarmer.PERIOD_MICROS);
+        this.warmer = new CacheWarmer(lines, CacheWarmer.PERIOD_MICROS);
     }
 
     /** {@inheritDoc} */
     @Override
     public int lookup(final int address) {
+        warmer.single(address);
         final int b = lines[index(line, address)];
         return b >= 0 ? b - 1 : deeper(b, address);
     }
