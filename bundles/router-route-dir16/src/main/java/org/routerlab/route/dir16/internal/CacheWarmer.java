@@ -32,6 +32,12 @@ final class CacheWarmer {
      * a call reads at most one line per address looked up, and at least this many.
      */
     static final int SMALL_BURST_CAP = 16;
+    /** Fixed point of {@link #spread}. */
+    static final int ONE_BITS = 10;
+    static final int ONE = 1 << ONE_BITS;
+    /** log2 of the recently sampled /24s remembered (4 KiB). */
+    static final int RECENT_BITS = 10;
+    static final int RECENT = 1 << RECENT_BITS;
 
     private final byte[] lines;
     /** Cache lines in {@link #lines}: positions {@code [0, total)}. */
@@ -39,6 +45,8 @@ final class CacheWarmer {
     private final long periodNanos;
     private final LongSupplier nanoClock;
 
+    private final int[] recent = new int[1 << RECENT_BITS];
+    private int spread = ONE;
     private int cursor;
     private int calls;
     private int perCall;
@@ -59,10 +67,11 @@ final class CacheWarmer {
 
     /**
      * Called by a single lookup: one address in {@value #SINGLES_PER_CALL} (by a hash of the address, so without a
-     * counter to write per lookup) does the warming of a bulk lookup of that many addresses.
+     * counter to write per lookup) is sampled and does the warming of a bulk lookup of that many addresses.
      */
     void single(final int address) {
         if ((address * 0x9E3779B9) >>> 26 == 0) {
+            sample(address);
             warm(SINGLES_PER_CALL);
         }
     }
@@ -70,7 +79,31 @@ final class CacheWarmer {
     /** Single lookups that count as one bulk call. */
     static final int SINGLES_PER_CALL = 64;
 
-    /** Reads the next lines due after a bulk lookup of {@code count} addresses. */
+    /** After a bulk lookup of {@code addresses[0..count)}: samples one of them, then reads the lines due. */
+    void bulk(final int[] addresses, final int count) {
+        if (count > 0) {
+            final int i = calls & 63;
+            sample(addresses[i < count ? i : 0]);
+        }
+        warm(count);
+    }
+
+    /**
+     * Whether the lookups are spread: is the sampled address's /24 one of those sampled recently (a direct-mapped
+     * table of {@value #RECENT} of them)? {@link #spread} follows the fraction that were not, over about 16 samples.
+     * Random destinations are never seen again, so the warming runs in full; a few hot destinations are always seen
+     * again, their lines stay cached by their own lookups, and the warming, which would only cost them, stops.
+     */
+    private void sample(final int address) {
+        final int slash24 = address >>> 8;
+        final int slot = (slash24 * 0x9E3779B9) >>> (32 - RECENT_BITS);
+        // Stored complemented, so that the table's initial zeros match no /24.
+        final int miss = recent[slot] == ~slash24 ? 0 : ONE;
+        recent[slot] = ~slash24;
+        spread += (miss - spread) >> 4;
+    }
+
+    /** Reads the next lines due after a lookup of {@code count} addresses. */
     void warm(final int count) {
         if (periodNanos <= 0) {
             return;
@@ -85,7 +118,8 @@ final class CacheWarmer {
             c = 0;
         }
         int sum = 0;
-        for (int k = Math.min(perCall, Math.max(SMALL_BURST_CAP, count)); k > 0; k--) {
+        final int budget = Math.min(perCall, Math.max(SMALL_BURST_CAP, count));
+        for (int k = (int) ((long) budget * Math.clamp(spread, 0, ONE) >> ONE_BITS); k > 0; k--) {
             sum += l[c << 6];
             if (++c == end) {
                 c = 0;
@@ -94,6 +128,11 @@ final class CacheWarmer {
         // The branch on the sum keeps the JIT from dropping reads whose values are otherwise unused. A sum of at most
         // a burst's worth of bytes is never MIN_VALUE, and if it were, the cursor would only restart.
         cursor = sum == Integer.MIN_VALUE ? 0 : c;
+    }
+
+    /** The fraction of sampled lookups that went to a /24 not sampled recently, in 1/{@value #ONE}ths. */
+    int spread() {
+        return spread;
     }
 
     /** Sets the lines per call so that a pass over all of them takes one period at the recent rate of calls. */

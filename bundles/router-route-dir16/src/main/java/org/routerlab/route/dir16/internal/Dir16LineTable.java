@@ -82,7 +82,7 @@ final class Dir16LineTable implements RouteTable {
                 }
             }
         }
-        warmer.warm(count);
+        warmer.bulk(addresses, count);
     }
 
     /** Under a route longer than /24: entry {@code 0x80 | k} continues in deep group {@code deepBase[c] + k}. */

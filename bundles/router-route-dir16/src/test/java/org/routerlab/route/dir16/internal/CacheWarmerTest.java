@@ -86,7 +86,8 @@ class CacheWarmerTest {
         final CacheWarmer warmer = warmer(1_000, clock);
         call(warmer, clock, CacheWarmer.CLOCK_EVERY, 1_000_000_000L, 64);
         int triggering = 0;
-        for (int address = 0; address < 1 << 16; address++) {
+        for (int i = 0; i < 1 << 16; i++) {
+            final int address = i << 8 | 7; // every one in a /24 of its own, so that all of them count as spread
             final int before = warmer.cursor();
             clock.addAndGet(1_000_000_000L);
             warmer.single(address);
@@ -96,6 +97,45 @@ class CacheWarmerTest {
             }
         }
         assertEquals((1 << 16) / CacheWarmer.SINGLES_PER_CALL, triggering, 0.1 * (1 << 16) / CacheWarmer.SINGLES_PER_CALL);
+    }
+
+    @Test
+    void shouldStopWhenTheLookupsGoToAFewHotDestinationsAndResumeWhenTheySpread() {
+        final AtomicLong clock = new AtomicLong();
+        final CacheWarmer warmer = warmer(1_000, clock);
+        final SplittableRandom random = new SplittableRandom(13);
+        final int[] hot = new int[64];
+        for (int i = 0; i < hot.length; i++) {
+            hot[i] = random.nextInt();
+        }
+        final int[] burst = new int[64];
+        for (int call = 0; call < 400; call++) {
+            for (int i = 0; i < burst.length; i++) {
+                burst[i] = hot[(call + i) % hot.length];
+            }
+            clock.addAndGet(1_000_000);
+            warmer.bulk(burst, burst.length);
+        }
+        assertTrue(warmer.spread() < CacheWarmer.ONE / 16, "spread=" + warmer.spread());
+        final int stopped = warmer.cursor();
+        clock.addAndGet(1_000_000);
+        warmer.bulk(burst, burst.length);
+        // Hot /24s that share a slot of the recent table still count as spread now and then: a few lines, not 64.
+        final int read = (warmer.cursor() - stopped + TOTAL) % TOTAL;
+        assertTrue(read <= 64 / 8, "lines read for hot destinations: " + read);
+        for (int call = 0; call < 100; call++) {
+            for (int i = 0; i < burst.length; i++) {
+                burst[i] = random.nextInt();
+            }
+            clock.addAndGet(1_000_000);
+            warmer.bulk(burst, burst.length);
+        }
+        assertTrue(warmer.spread() > CacheWarmer.ONE * 15 / 16, "spread=" + warmer.spread());
+        final int resumed = warmer.cursor();
+        clock.addAndGet(1_000_000);
+        warmer.bulk(burst, burst.length);
+        final int after = (warmer.cursor() - resumed + TOTAL) % TOTAL;
+        assertTrue(after >= 64 * 15 / 16, "lines read for spread destinations: " + after);
     }
 
     @Test
