@@ -11,12 +11,13 @@ import java.util.function.LongSupplier;
  * every few milliseconds. In a last-level cache shared with other tenants that is long enough for the line to be
  * evicted, and the lookup that needs it then waits on DRAM. Read in order, the lines stream in (a pass over the
  * 3.6 MiB takes about 0.1-0.2 ms), and the random lookups find them cached: on this machine random bulk lookups
- * went from 0.6-1.0x to 1.5-2x as many per CPU-second and single ones doubled, warming included (README,
- * "Performance"). The line numbers need no warming: every lookup reads one of them.
+ * became 1.6-1.8x as fast per CPU-second and single ones 2x, warming included (README, "Performance"). The line
+ * numbers need no warming: every lookup reads one of them.
  *
- * <p>The budget follows the clock, not the number of lookups, so lookups that are fast anyway (a few hot
- * destinations, all in L1) pay for one pass per period and not for one line per lookup: about a fifth of their
- * rate here. The clock is read once every {@value #CLOCK_EVERY} calls.
+ * <p>The budget follows the clock, not the number of lookups (the clock is read once every {@value #CLOCK_EVERY}
+ * calls), and it is scaled by how spread the lookups are: each call samples one address and checks its /24 against
+ * those sampled recently. Random destinations get the full pass per period; a few hot destinations, whose lines
+ * their own lookups keep cached, get almost none (a pass per period cost them about a fifth of their rate).
  *
  * <p>Threading: the cursor, the call count and the budget are plain fields that concurrent callers may race on;
  * every value they can take is valid (the cursor is checked against the bounds before use), so a race only makes
