@@ -146,6 +146,11 @@ final class CacheWarmer {
         perCall = (int) Math.min(Integer.MAX_VALUE, 1 + total * elapsed / (CLOCK_EVERY * periodNanos));
     }
 
+    /** Bytes of its own: the table of recently sampled /24s and the fields, with headers. */
+    long memoryBytes() {
+        return 16 + 4L * recent.length + 64;
+    }
+
     /** Lines a call reads at present (before the cap by burst size), for tests. */
     int perCall() {
         return perCall;

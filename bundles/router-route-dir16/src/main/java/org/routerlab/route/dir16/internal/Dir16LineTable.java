@@ -96,10 +96,11 @@ final class Dir16LineTable implements RouteTable {
         return routes;
     }
 
-    /** {@inheritDoc} The five arrays with their headers. */
+    /** {@inheritDoc} The five arrays with their headers, and the warmer's table of recent /24s. */
     @Override
     public long memoryBytes() {
-        return 80 + 2L * line.length + lines.length + 2L * top.length + 4L * deepBase.length + deep.length;
+        return 80 + 2L * line.length + lines.length + 2L * top.length + 4L * deepBase.length + deep.length
+                + warmer.memoryBytes();
     }
 
     /** The warmer, for tests. */
