@@ -19,9 +19,10 @@ import java.util.function.LongSupplier;
  * those sampled recently. Random destinations get the full pass per period; a few hot destinations, whose lines
  * their own lookups keep cached, get almost none (a pass per period cost them about a fifth of their rate).
  *
- * <p>Threading: the cursor, the call count and the budget are plain fields that concurrent callers may race on;
- * every value they can take is valid (the cursor is checked against the bounds before use), so a race only makes
- * the warming uneven, never a lookup wrong. The engine calls {@code lookupBulk} from one forwarding thread.
+ * <p>Threading: the cursor, the call count, the budget and the sampled /24s are plain fields that concurrent
+ * callers may race on; every value they can take is valid (the cursor is checked against the bounds before use), so
+ * a race only makes the warming uneven, never a lookup wrong. The engine calls {@code lookupBulk} from one
+ * forwarding thread.
  */
 final class CacheWarmer {
     /** The period in microseconds ({@code -Drouterlab.dir16.warmPeriodMicros}, 0 turns warming off). */
@@ -46,7 +47,7 @@ final class CacheWarmer {
     private final long periodNanos;
     private final LongSupplier nanoClock;
 
-    private final int[] recent = new int[1 << RECENT_BITS];
+    private final int[] recent = new int[RECENT];
     private int spread = ONE;
     private int cursor;
     private int calls;
