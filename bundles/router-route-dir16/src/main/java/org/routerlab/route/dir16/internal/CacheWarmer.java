@@ -40,6 +40,11 @@ final class CacheWarmer {
     /** log2 of the recently sampled /24s remembered (4 KiB). */
     static final int RECENT_BITS = 10;
     static final int RECENT = 1 << RECENT_BITS;
+    /** Single lookups that count as one bulk call: those whose hash has its top six bits clear. */
+    static final int SINGLES_PER_CALL = 64;
+    private static final int SINGLE_SHIFT = 32 - Integer.numberOfTrailingZeros(SINGLES_PER_CALL);
+    /** Fibonacci hashing's multiplier (2^32 / golden ratio), for the single-lookup trigger and the /24 slots. */
+    private static final int GOLDEN = 0x9E3779B9;
 
     private final byte[] lines;
     /** Cache lines in {@link #lines}: positions {@code [0, total)}. */
@@ -72,14 +77,11 @@ final class CacheWarmer {
      * counter to write per lookup) is sampled and does the warming of a bulk lookup of that many addresses.
      */
     void single(final int address) {
-        if ((address * 0x9E3779B9) >>> 26 == 0) {
+        if ((address * GOLDEN) >>> SINGLE_SHIFT == 0) {
             sample(address);
             warm(SINGLES_PER_CALL);
         }
     }
-
-    /** Single lookups that count as one bulk call. */
-    static final int SINGLES_PER_CALL = 64;
 
     /** After a bulk lookup of {@code addresses[0..count)}: samples one of them, then reads the lines due. */
     void bulk(final int[] addresses, final int count) {
@@ -98,7 +100,7 @@ final class CacheWarmer {
      */
     private void sample(final int address) {
         final int slash24 = address >>> 8;
-        final int slot = (slash24 * 0x9E3779B9) >>> (32 - RECENT_BITS);
+        final int slot = (slash24 * GOLDEN) >>> (32 - RECENT_BITS);
         // Stored complemented, so that the table's initial zeros match no /24.
         final int miss = recent[slot] == ~slash24 ? 0 : ONE;
         recent[slot] = ~slash24;

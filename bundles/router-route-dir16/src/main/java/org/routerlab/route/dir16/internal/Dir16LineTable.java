@@ -18,7 +18,7 @@ import org.routerlab.api.route.RouteTable;
  * few shared ones. A lookup is two dependent loads. After each bulk lookup a {@link CacheWarmer} reads the next few
  * cache lines of the table, so that the rare lines stay cached between the random lookups that need them. The
  * arrays are immutable after construction (final fields, never written), so any number of threads may read them;
- * the warmer's cursor is the only state a lookup writes, a hint that any value makes correct. Lookups allocate
+ * the warmer's fields are the only state a lookup writes, hints that any value makes correct. Lookups allocate
  * nothing.
  */
 final class Dir16LineTable implements RouteTable {
